@@ -1,0 +1,287 @@
+"""The `navigator` command. Thin: parse, call the data layer or the app, print, exit.
+
+Heavy modules (DuckDB, Polars, Textual) are imported inside the commands so that
+`navigator --help` and the first paint of the dashboard stay fast.
+Every error the user can fix ends with one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from navigator import __version__
+
+if TYPE_CHECKING:
+    from navigator.data.report import Filters
+    from navigator.data.source import Database
+
+FORMATS_QUERY = ("table", "csv", "json")
+FORMATS_REPORT = ("table", "markdown", "json")
+
+
+def main() -> None:
+    """Console entry point: run the CLI and turn known errors into one line and exit code 2."""
+    from navigator.data.errors import NavigatorError
+
+    try:
+        cli.main(standalone_mode=False)
+    except NavigatorError as exc:
+        click.echo(f"navigator: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("navigator: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("navigator: interrupted", err=True)
+        sys.exit(130)
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=True, path_type=Path),
+    default=None,
+    help="The DuckDB file to read (default: the bundled sample, generated on first use).",
+)
+
+
+def filter_options(func: Any) -> Any:
+    for name, help_text in reversed(
+        (
+            ("market", "Only this market (market_id)."),
+            ("segment", "Only this segment (Enterprise, Mid-market, SMB)."),
+            ("region", "Only this region."),
+            ("team", "Only this team (team_id)."),
+        )
+    ):
+        func = click.option(f"--{name}", default=None, help=help_text)(func)
+    return func
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.version_option(__version__, prog_name="navigator")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None) -> None:
+    """navigator: are we building value or extracting it, and where is the market going?
+
+    Run without a command to open the dashboard on the sample data (or --db PATH).
+    """
+    if ctx.invoked_subcommand is None:
+        db = open_db(db_path)
+        from navigator.ui.app import run_dashboard
+
+        run_dashboard(db)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the DuckDB file (default: the sample location).")
+@click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same data.")
+@click.option("--scale", default="demo", show_default=True,
+              help="'demo', or a number of lifecycle events such as 250k, 1m, 10m.")
+@click.option("--force", is_flag=True, help="Replace an existing file that is not a navigator sample.")
+def sample(out: Path | None, seed: int, scale: str, force: bool) -> None:
+    """Generate a sample database that tells the story (deterministic for a seed)."""
+    from navigator.data.paths import default_sample_path
+    from navigator.data.sample import parse_scale
+
+    target = out or default_sample_path()
+    parse_scale(scale)  # refuse bad input before touching anything
+    if target.exists() and not force:
+        _refuse_to_replace_foreign_file(target)
+    counts = generate_with_progress(target, seed=seed, scale=scale)
+    total = sum(counts.values())
+    click.echo(f"wrote {target} ({total:,} rows in {len(counts)} tables, seed {seed}, scale {scale})")
+
+
+def _refuse_to_replace_foreign_file(target: Path) -> None:
+    """Only a navigator sample may be overwritten without --force: never clobber someone's data."""
+    import duckdb
+
+    from navigator.data.errors import UsageError
+
+    try:
+        conn = duckdb.connect(str(target), read_only=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'generator'").fetchone()
+        finally:
+            conn.close()
+    except duckdb.Error:
+        row = None
+    if not row or row[0] != "navigator-sample":
+        raise UsageError(f"{target} exists and is not a navigator sample; use --force to replace it")
+
+
+def generate_with_progress(target: Path, seed: int, scale: str | int) -> dict[str, int]:
+    """Generate with a Rich progress bar that appears only if it takes more than a second."""
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from navigator.data.sample import generate
+
+    started = time.monotonic()
+    progress = Progress(
+        TextColumn("[bold]sample[/]"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
+    )
+    task = progress.add_task("starting", total=1.0)
+    shown = False
+
+    def on_progress(fraction: float, label: str) -> None:
+        nonlocal shown
+        if not shown and time.monotonic() - started > 1.0:
+            progress.start()
+            shown = True
+        progress.update(task, completed=fraction, description=label)
+
+    try:
+        return generate(target, seed=seed, scale=scale, progress=on_progress)
+    finally:
+        if shown:
+            progress.stop()
+
+
+@cli.command()
+@click.argument("name", required=False)
+@db_option
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_QUERY), default="table", show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+def query(name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: str, list_queries: bool) -> None:
+    """Run one named query (queries/*/NAME.sql) and print its rows."""
+    from navigator.data import queries
+    from navigator.data.errors import UsageError
+
+    if list_queries:
+        _print_query_list(queries.registry())
+        return
+    if not name:
+        raise UsageError("name a query to run, or use --list to see them")
+    named = queries.get(name)  # unknown names fail before the file is opened
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param takes KEY=VALUE, got {item!r}")
+        values[key.strip()] = value
+    named.bind(values, as_of=None if "as_of" in values else _placeholder_month())  # validate names and types
+    db = open_db(db_path)
+    try:
+        frame = db.run(name, **values)
+    finally:
+        db.close()
+    _print_frame(frame, fmt, title=name)
+
+
+def _placeholder_month() -> Any:
+    import datetime as dt
+
+    return dt.date(2000, 1, 1)
+
+
+def _print_query_list(registry: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="named queries", show_lines=True)
+    table.add_column("name")
+    table.add_column("parameters")
+    table.add_column("returns / description", overflow="fold")
+    for named in registry.values():
+        table.add_row(
+            named.name,
+            "\n".join(param.describe() for param in named.params) or "-",
+            f"{named.description}\n[dim]{', '.join(named.returns)}[/]",
+        )
+    Console().print(table)
+
+
+def _print_frame(frame: Any, fmt: str, title: str) -> None:
+    from navigator import output
+
+    if fmt == "csv":
+        click.echo(output.frame_csv(frame), nl=False)
+    elif fmt == "json":
+        click.echo(output.frame_json(frame))
+    else:
+        from rich.console import Console
+
+        Console().print(output.frame_rich_table(frame, title=title))
+
+
+@cli.command()
+@db_option
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM", help="The month to report (default: latest complete).")
+@click.option("--window", type=int, default=3, show_default=True, help="Months in a period (1-12).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_REPORT), default="table", show_default=True)
+@filter_options
+def report(db_path: Path | None, as_of: str | None, window: int, fmt: str, **filters: str | None) -> None:
+    """Headline metrics for a period beside the previous period."""
+    from navigator import output
+    from navigator.data.report import build_report
+
+    month = _parse_month_option(as_of)
+    db = open_db(db_path)
+    try:
+        result = build_report(db, as_of=month, window=window, filters=_filters(filters))
+    finally:
+        db.close()
+    if fmt == "json":
+        click.echo(output.report_json(result))
+    elif fmt == "markdown":
+        click.echo(output.report_markdown(result), nl=False)
+    else:
+        from rich.console import Console
+
+        Console().print(output.report_rich_table(result))
+
+
+def _parse_month_option(text: str | None) -> Any:
+    if text is None:
+        return None
+    from navigator.data.errors import UsageError
+    from navigator.data.queries import parse_month_or_date
+
+    try:
+        return parse_month_or_date(text).replace(day=1)
+    except ValueError:
+        raise UsageError(f"--as-of takes a month like 2026-10, got {text!r}") from None
+
+
+def _filters(options: dict[str, str | None]) -> Filters:
+    from navigator.data.report import Filters
+
+    return Filters(
+        market_id=options.get("market"),
+        segment=options.get("segment"),
+        region=options.get("region"),
+        team_id=options.get("team"),
+    )
+
+
+def open_db(db_path: Path | None) -> Database:
+    """The file the user named, or the sample (generated on first use, with a visible message)."""
+    from navigator.data.source import open_database
+
+    if db_path is not None:
+        return open_database(db_path)
+    from navigator.data.paths import default_sample_path
+
+    target = default_sample_path()
+    if not target.exists():
+        click.echo(f"navigator: first run: generating the sample database at {target} ...", err=True)
+        generate_with_progress(target, seed=42, scale="demo")
+    return open_database(target)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+-- table: accounts
+-- Every company we ever sold to or tried to: prospects and customers alike.
+CREATE TABLE accounts (
+    account_id         VARCHAR PRIMARY KEY,
+    name               VARCHAR NOT NULL,
+    market_id          VARCHAR NOT NULL,
+    segment            VARCHAR NOT NULL CHECK (segment IN ('Enterprise', 'Mid-market', 'SMB')),
+    region             VARCHAR NOT NULL,
+    acquisition_source VARCHAR NOT NULL
+        CHECK (acquisition_source IN ('outbound', 'inbound', 'referral', 'partner', 'event')),
+    referred_by        VARCHAR,
+    owner_rep_id       VARCHAR NOT NULL,
+    created_on         DATE    NOT NULL
+);
