@@ -1,0 +1,23 @@
+"""Shared fixtures: databases built for the tests, never the user's own files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo-size sample, generated once per test session (seed 7)."""
+    from navigator.data.sample import generate
+
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    generate(path, seed=7, scale="demo")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_sample_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep any test that touches the default sample out of the checkout and the home dir."""
+    monkeypatch.setenv("NAVIGATOR_SAMPLE", str(tmp_path / "default-sample.duckdb"))
