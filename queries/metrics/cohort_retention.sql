@@ -30,10 +30,13 @@ balances AS (
            sum(change) OVER (PARTITION BY account_id ORDER BY month) AS balance
     FROM account_months
 ),
+-- the month of the first positive movement (not of the first positive net change: an
+-- account that signs and cancels in the same month still belongs to that month's cohort)
 cohorts AS (
-    SELECT account_id, min(month) AS cohort
-    FROM account_months WHERE change > 0
-    GROUP BY account_id
+    SELECT m.account_id, min(m.month) AS cohort
+    FROM revenue_movements m SEMI JOIN accts USING (account_id)
+    WHERE m.mrr_change > 0 AND m.month <= (SELECT month FROM last_month)
+    GROUP BY m.account_id
 ),
 kept_cohorts AS (
     SELECT account_id, cohort FROM cohorts

@@ -3,6 +3,7 @@
 -- param: as_of DATE = latest
 -- param: window INTEGER = 3
 -- param: market_id VARCHAR = null
+-- param: segment VARCHAR = null
 -- param: region VARCHAR = null
 -- param: team_id VARCHAR = null
 -- returns: segment, new_mrr_sales, expansion_mrr_operations, leader
@@ -13,6 +14,7 @@ accts AS (
     SELECT a.account_id, a.segment
     FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
     WHERE ($market_id IS NULL OR a.market_id = $market_id)
+      AND ($segment IS NULL OR a.segment = $segment)
       AND ($region IS NULL OR a.region = $region)
       AND ($team_id IS NULL OR r.team_id = $team_id)
 ),
