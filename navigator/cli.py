@@ -82,11 +82,19 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the DuckDB file (default: the sample location).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the DuckDB file (default: the sample location).",
+)
 @click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same data.")
-@click.option("--scale", default="demo", show_default=True,
-              help="'demo', or a number of lifecycle events such as 250k, 1m, 10m.")
+@click.option(
+    "--scale",
+    default="demo",
+    show_default=True,
+    help="'demo', or a number of lifecycle events such as 250k, 1m, 10m.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing file that is not a navigator sample.")
 def sample(out: Path | None, seed: int, scale: str, force: bool) -> None:
     """Generate a sample database that tells the story (deterministic for a seed)."""
@@ -130,8 +138,12 @@ def generate_with_progress(target: Path, seed: int, scale: str | int) -> dict[st
 
     started = time.monotonic()
     progress = Progress(
-        TextColumn("[bold]sample[/]"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
+        TextColumn("[bold]sample[/]"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=True,
     )
     task = progress.add_task("starting", total=1.0)
     shown = False
@@ -156,7 +168,9 @@ def generate_with_progress(target: Path, seed: int, scale: str | int) -> dict[st
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_QUERY), default="table", show_default=True)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
-def query(name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: str, list_queries: bool) -> None:
+def query(
+    name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: str, list_queries: bool
+) -> None:
     """Run one named query (queries/*/NAME.sql) and print its rows."""
     from navigator.data import queries
     from navigator.data.errors import UsageError
@@ -220,7 +234,13 @@ def _print_frame(frame: Any, fmt: str, title: str) -> None:
 
 @cli.command()
 @db_option
-@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM", help="The month to report (default: latest complete).")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM",
+    help="The month to report (default: latest complete).",
+)
 @click.option("--window", type=int, default=3, show_default=True, help="Months in a period (1-12).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_REPORT), default="table", show_default=True)
 @filter_options

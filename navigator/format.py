@@ -63,7 +63,7 @@ def format_change(
     elif unit == "money":
         text = ("+" if delta >= 0 else "") + compact_number(delta)
     elif unit == "count":
-        text = f"{int(round(delta)):+,}"
+        text = f"{round(delta):+,}"
     elif unit == "days":
         text = f"{delta:+.1f} d"
     elif unit == "points":

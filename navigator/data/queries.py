@@ -146,9 +146,7 @@ def parse_file(path: Path) -> NamedQuery:
                 raise ValueError(f"{path}: parameter '{name}' has unknown type {type_}")
             params.append(Param(name, type_, _parse_default(name, type_, default, path)))
         elif match := _LIST_LINE.match(stripped):
-            lists[match.group(1)] = tuple(
-                item.strip() for item in match.group(2).split(",") if item.strip()
-            )
+            lists[match.group(1)] = tuple(item.strip() for item in match.group(2).split(",") if item.strip())
         else:
             description.append(stripped.lstrip("-").strip())
     if not lists["returns"]:

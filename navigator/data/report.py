@@ -97,44 +97,105 @@ SPECS: tuple[MetricSpec, ...] = (
     _M("customers", "Customers", "count", "Accounts with MRR > 0 at the end of the period."),
     _M("new_mrr", "New MRR", "money", "MRR from new customers booked in the window."),
     _M("expansion_mrr", "Expansion MRR", "money", "MRR added by existing customers in the window."),
-    _M("nrr", "NRR", "ratio", "(start MRR + expansion − contraction − churn) / start MRR, trailing 12 months."),
+    _M(
+        "nrr",
+        "NRR",
+        "ratio",
+        "(start MRR + expansion − contraction − churn) / start MRR, trailing 12 months.",
+    ),
     _M("grr", "GRR", "ratio", "(start MRR − contraction − churn) / start MRR, trailing 12 months."),
     _M("logo_churn", "Logo churn", "ratio", "Customers lost over 12 months / customers at the start.", False),
     _M("ltv", "LTV", "money", "ARPA / pooled monthly customer churn rate (12 months); revenue, no margin."),
     _M("nps", "NPS", "points", "% promoters (9–10) − % detractors (0–6); null below 30 responses."),
     _M("nps_ci_low", "NPS 95% low", "points", "NPS − 1.96 SE, clipped at −100."),
     _M("nps_ci_high", "NPS 95% high", "points", "NPS + 1.96 SE, clipped at 100."),
-    _M("nps_responses", "NPS responses", "count", "Scored NPS answers to invitations sent in the window.", None),
+    _M(
+        "nps_responses",
+        "NPS responses",
+        "count",
+        "Scored NPS answers to invitations sent in the window.",
+        None,
+    ),
     _M("nps_response_rate", "NPS response rate", "ratio", "Responses / invitations in the window."),
-    _M("referral_rate", "Referral rate", "ratio", "Referred new customers / all new customers in the window."),
+    _M(
+        "referral_rate", "Referral rate", "ratio", "Referred new customers / all new customers in the window."
+    ),
     _M("win_rate", "Win rate", "ratio", "Won / (won + lost) new-business deals closed in the window."),
-    _M("sales_cycle_median_days", "Sales cycle (median)", "days", "Median days create → close, won deals.", False),
+    _M(
+        "sales_cycle_median_days",
+        "Sales cycle (median)",
+        "days",
+        "Median days create → close, won deals.",
+        False,
+    ),
     _M("sales_cycle_mean_days", "Sales cycle (mean)", "days", "Mean days create → close, won deals.", False),
     _M("pipeline_coverage", "Pipeline coverage", "ratio", "Open pipeline due in the next window / target."),
-    _M("handoff_latency_median_days", "Hand-off latency (median)", "days",
-       "Median days from close to onboarding kick-off (sales → operations).", False),
-    _M("handoff_latency_p90_days", "Hand-off latency (p90)", "days",
-       "90th percentile days from close to onboarding kick-off.", False),
-    _M("handoff_completeness", "Hand-off completeness", "ratio",
-       "Share of sales → operations hand-offs with objectives, stakeholders, commitments and risks."),
-    _M("handoff_dropped_rate", "Dropped batons", "ratio",
-       "Share of sales → operations hand-offs not accepted within 30 days.", False),
-    _M("time_to_value_median_days", "Time to value (median)", "days",
-       "Median days from close to the first value milestone.", False),
-    _M("early_complaint_rate", "Early complaints", "ratio",
-       "Share of new customers complaining within 90 days of close (cohort shifted back 3 months).", False),
-    _M("promises_kept_rate", "Promises kept", "ratio", "Kept / (kept + broken) commitments due in the window."),
+    _M(
+        "handoff_latency_median_days",
+        "Hand-off latency (median)",
+        "days",
+        "Median days from close to onboarding kick-off (sales → operations).",
+        False,
+    ),
+    _M(
+        "handoff_latency_p90_days",
+        "Hand-off latency (p90)",
+        "days",
+        "90th percentile days from close to onboarding kick-off.",
+        False,
+    ),
+    _M(
+        "handoff_completeness",
+        "Hand-off completeness",
+        "ratio",
+        "Share of sales → operations hand-offs with objectives, stakeholders, commitments and risks.",
+    ),
+    _M(
+        "handoff_dropped_rate",
+        "Dropped batons",
+        "ratio",
+        "Share of sales → operations hand-offs not accepted within 30 days.",
+        False,
+    ),
+    _M(
+        "time_to_value_median_days",
+        "Time to value (median)",
+        "days",
+        "Median days from close to the first value milestone.",
+        False,
+    ),
+    _M(
+        "early_complaint_rate",
+        "Early complaints",
+        "ratio",
+        "Share of new customers complaining within 90 days of close (cohort shifted back 3 months).",
+        False,
+    ),
+    _M(
+        "promises_kept_rate",
+        "Promises kept",
+        "ratio",
+        "Kept / (kept + broken) commitments due in the window.",
+    ),
     _M("revenue_share_h1", "Revenue share H1", "ratio", "Share of MRR in core markets.", None),
     _M("revenue_share_h2", "Revenue share H2", "ratio", "Share of MRR in emerging markets.", None),
     _M("revenue_share_h3", "Revenue share H3", "ratio", "Share of MRR in adjacent/option markets.", None),
     _M("pipeline_share_h1", "Pipeline share H1", "ratio", "Share of open pipeline in core markets.", None),
-    _M("pipeline_share_h2", "Pipeline share H2", "ratio", "Share of open pipeline in emerging markets.", None),
-    _M("pipeline_share_h3", "Pipeline share H3", "ratio", "Share of open pipeline in adjacent markets.", None),
+    _M(
+        "pipeline_share_h2", "Pipeline share H2", "ratio", "Share of open pipeline in emerging markets.", None
+    ),
+    _M(
+        "pipeline_share_h3", "Pipeline share H3", "ratio", "Share of open pipeline in adjacent markets.", None
+    ),
     _M("effort_share_h1", "Effort share H1", "ratio", "Share of deal hours in core markets.", None),
     _M("effort_share_h2", "Effort share H2", "ratio", "Share of deal hours in emerging markets.", None),
     _M("effort_share_h3", "Effort share H3", "ratio", "Share of deal hours in adjacent markets.", None),
-    _M("engagement_index", "Engagement index", "index",
-       "Mean first-year outcome score (−3..+3) of customers won 12–24 months ago."),
+    _M(
+        "engagement_index",
+        "Engagement index",
+        "index",
+        "Mean first-year outcome score (−3..+3) of customers won 12–24 months ago.",
+    ),
 )
 del _M
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
@@ -196,7 +257,10 @@ def _simple(column_map: dict[str, str], empty_note: Callable[[dict[str, Any]], s
     def extract(df: pl.DataFrame, month: dt.date, window: int) -> dict[str, tuple[Any, str | None]]:
         row = _row(df, month) or {}
         note = empty_note(row)
-        return {key: (row.get(column), note if row.get(column) is None else None) for key, column in column_map.items()}
+        return {
+            key: (row.get(column), note if row.get(column) is None else None)
+            for key, column in column_map.items()
+        }
 
     return extract
 
@@ -220,7 +284,10 @@ def _horizons(df: pl.DataFrame, month: dt.date, window: int) -> dict[str, tuple[
         row = _row(df, month, horizon=horizon) or {}
         for measure in ("revenue", "pipeline", "effort"):
             value = row.get(f"{measure}_share")
-            values[f"{measure}_share_{horizon.lower()}"] = (value, None if value is not None else f"no {measure}")
+            values[f"{measure}_share_{horizon.lower()}"] = (
+                value,
+                None if value is not None else f"no {measure}",
+            )
     return values
 
 
@@ -247,7 +314,9 @@ SOURCES: tuple[Source, ...] = (
     Source("retention", _retention, trend=True, uses_window=False),
     Source("ltv", _ltv, trend=False, uses_window=False),
     Source("nps", _nps, trend=True),
-    Source("referral_rate", _simple({"referral_rate": "referral_rate"}, _nothing("new customers")), trend=True),
+    Source(
+        "referral_rate", _simple({"referral_rate": "referral_rate"}, _nothing("new customers")), trend=True
+    ),
     Source(
         "win_rate",
         _simple(
@@ -268,8 +337,10 @@ SOURCES: tuple[Source, ...] = (
     Source("handoff", _handoff, trend=True),
     Source(
         "time_to_value",
-        _simple({"time_to_value_median_days": "ttv_median_days"}, lambda row: "no value milestone reached"
-                if row.get("won") else "no new deals won in the window"),
+        _simple(
+            {"time_to_value_median_days": "ttv_median_days"},
+            lambda row: "no value milestone reached" if row.get("won") else "no new deals won in the window",
+        ),
         trend=True,
     ),
     Source(
@@ -296,7 +367,7 @@ def build_report(
     """Every headline metric for the period ending `as_of` and the `window` months before it."""
     if not 1 <= window <= 12:
         raise UsageError(f"--window must be between 1 and 12 months, got {window}")
-    month = (as_of or db.as_of)
+    month = as_of or db.as_of
     if month is None:
         raise UsageError("the data has no revenue months, so there is no period to report on")
     month = month.replace(day=1)

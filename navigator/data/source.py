@@ -35,7 +35,8 @@ def expected_columns() -> dict[str, tuple[str, ...]]:
         for ddl in table_ddl().values():
             conn.execute(ddl)
         rows = conn.execute(
-            "SELECT table_name, column_name FROM information_schema.columns ORDER BY table_name, ordinal_position"
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "ORDER BY table_name, ordinal_position"
         ).fetchall()
     finally:
         conn.close()
@@ -137,7 +138,7 @@ def _inspect(conn: duckdb.DuckDBPyConnection, label: str) -> Database:
         if not any(name in found for name in ALL_TABLES):
             raise DataSourceError(
                 f"{label} is not a navigator database: it has none of navigator's tables "
-                f"(missing {', '.join(REQUIRED_TABLES)}); see docs/schema.md, or import data with `navigator import`"
+                f"(missing {', '.join(REQUIRED_TABLES)}); see docs/schema.md"
             )
         raise DataSourceError(
             f"{label} lacks required tables: {', '.join(missing_required)} (see docs/schema.md)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -18,7 +18,7 @@ class NavigatorApp(App[None]):
     """navigator's dashboard."""
 
     TITLE = "navigator"
-    BINDINGS = [("q", "quit", "Quit"), ("r", "refresh", "Refresh")]
+    BINDINGS: ClassVar = [("q", "quit", "Quit"), ("r", "refresh", "Refresh")]
     CSS = """
     #status { height: 1; padding: 0 1; color: $text-muted; }
     DataTable { height: 1fr; }
