@@ -168,9 +168,7 @@ def generate_with_progress(target: Path, seed: int, scale: str | int) -> dict[st
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_QUERY), default="table", show_default=True)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
-def query(
-    name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: str, list_queries: bool
-) -> None:
+def query(name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: str, list_queries: bool) -> None:
     """Run one named query (queries/*/NAME.sql) and print its rows."""
     from navigator.data import queries
     from navigator.data.errors import UsageError

@@ -36,9 +36,9 @@ def compact_number(value: float) -> str:
     """1234 -> '1,234'; 1234567 -> '1.23M'; keeps the sign."""
     sign = "-" if value < 0 else ""
     size = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e4, "k")):
-        if size >= limit:
-            scaled = size / limit
+    for threshold, divisor, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if size >= threshold:
+            scaled = size / divisor
             digits = 2 if scaled < 10 else 1 if scaled < 100 else 0
             return f"{sign}{scaled:.{digits}f}{suffix}"
     return f"{sign}{size:,.0f}"

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # Folders under queries/ that hold named SELECT queries (schema/ and sample/ hold DDL
 # and generator steps, which are not named queries).
-QUERY_FOLDERS = ("metrics", "panels")
+QUERY_FOLDERS = ("metrics", "panels", "drill")
 PARAM_TYPES = ("DATE", "INTEGER", "DOUBLE", "VARCHAR", "BOOLEAN")
 
 _PARAM_LINE = re.compile(r"^--\s*param:\s*(\w+)\s+(\w+)\s*(?:=\s*(.*?))?\s*$")

@@ -18,7 +18,9 @@ from navigator.data.errors import UsageError
 if TYPE_CHECKING:
     import polars as pl
 
-    from navigator.data.source import Database
+    from navigator.data.source import Database, Session
+
+    Reader = Database | Session
 
 FILTER_NAMES = ("market_id", "segment", "region", "team_id")
 
@@ -40,6 +42,34 @@ class Filters:
         return ", ".join(active) if active else "all"
 
 
+COMPARISONS = {"previous": "the previous period", "year": "the same period a year earlier"}
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything that decides which figures are shown: period, comparison and filters."""
+
+    as_of: dt.date
+    window: int = 3
+    compare: str = "previous"  # a key of COMPARISONS
+    filters: Filters = field(default_factory=lambda: Filters())
+
+    @property
+    def compare_months(self) -> int:
+        return self.window if self.compare == "previous" else 12
+
+    @property
+    def previous_as_of(self) -> dt.date:
+        return add_months(self.as_of, -self.compare_months)
+
+    def params(self, *, window: bool = True) -> dict[str, Any]:
+        """Query parameters for this state (filters, as-of and optionally the window)."""
+        values: dict[str, Any] = {"as_of": self.as_of, **self.filters.as_params()}
+        if window:
+            values["window"] = self.window
+        return values
+
+
 @dataclass(frozen=True)
 class MetricSpec:
     key: str
@@ -56,6 +86,7 @@ class MetricValue:
     previous: float | None
     note: str | None = None
     previous_note: str | None = None
+    trend: list[float | None] = field(default_factory=list)  # oldest first, ending at the period
 
     @property
     def change(self) -> float | None:
@@ -117,9 +148,7 @@ SPECS: tuple[MetricSpec, ...] = (
         None,
     ),
     _M("nps_response_rate", "NPS response rate", "ratio", "Responses / invitations in the window."),
-    _M(
-        "referral_rate", "Referral rate", "ratio", "Referred new customers / all new customers in the window."
-    ),
+    _M("referral_rate", "Referral rate", "ratio", "Referred new customers / all new customers in the window."),
     _M("win_rate", "Win rate", "ratio", "Won / (won + lost) new-business deals closed in the window."),
     _M(
         "sales_cycle_median_days",
@@ -181,12 +210,8 @@ SPECS: tuple[MetricSpec, ...] = (
     _M("revenue_share_h2", "Revenue share H2", "ratio", "Share of MRR in emerging markets.", None),
     _M("revenue_share_h3", "Revenue share H3", "ratio", "Share of MRR in adjacent/option markets.", None),
     _M("pipeline_share_h1", "Pipeline share H1", "ratio", "Share of open pipeline in core markets.", None),
-    _M(
-        "pipeline_share_h2", "Pipeline share H2", "ratio", "Share of open pipeline in emerging markets.", None
-    ),
-    _M(
-        "pipeline_share_h3", "Pipeline share H3", "ratio", "Share of open pipeline in adjacent markets.", None
-    ),
+    _M("pipeline_share_h2", "Pipeline share H2", "ratio", "Share of open pipeline in emerging markets.", None),
+    _M("pipeline_share_h3", "Pipeline share H3", "ratio", "Share of open pipeline in adjacent markets.", None),
     _M("effort_share_h1", "Effort share H1", "ratio", "Share of deal hours in core markets.", None),
     _M("effort_share_h2", "Effort share H2", "ratio", "Share of deal hours in emerging markets.", None),
     _M("effort_share_h3", "Effort share H3", "ratio", "Share of deal hours in adjacent markets.", None),
@@ -257,10 +282,7 @@ def _simple(column_map: dict[str, str], empty_note: Callable[[dict[str, Any]], s
     def extract(df: pl.DataFrame, month: dt.date, window: int) -> dict[str, tuple[Any, str | None]]:
         row = _row(df, month) or {}
         note = empty_note(row)
-        return {
-            key: (row.get(column), note if row.get(column) is None else None)
-            for key, column in column_map.items()
-        }
+        return {key: (row.get(column), note if row.get(column) is None else None) for key, column in column_map.items()}
 
     return extract
 
@@ -314,9 +336,7 @@ SOURCES: tuple[Source, ...] = (
     Source("retention", _retention, trend=True, uses_window=False),
     Source("ltv", _ltv, trend=False, uses_window=False),
     Source("nps", _nps, trend=True),
-    Source(
-        "referral_rate", _simple({"referral_rate": "referral_rate"}, _nothing("new customers")), trend=True
-    ),
+    Source("referral_rate", _simple({"referral_rate": "referral_rate"}, _nothing("new customers")), trend=True),
     Source(
         "win_rate",
         _simple(
@@ -359,21 +379,32 @@ SOURCES: tuple[Source, ...] = (
 
 
 def build_report(
-    db: Database,
+    db: Reader,
     as_of: dt.date | None = None,
     window: int = 3,
     filters: Filters | None = None,
+    compare_months: int | None = None,
+    trend_months: int = 0,
 ) -> Report:
-    """Every headline metric for the period ending `as_of` and the `window` months before it."""
+    """Every headline metric for the period ending `as_of` beside an earlier period.
+
+    The earlier period ends `compare_months` before (default: the window, so the two
+    periods never overlap). With `trend_months`, each metric that has a monthly series
+    also gets its last `trend_months` values (for sparklines) from the same queries.
+    """
     if not 1 <= window <= 12:
         raise UsageError(f"--window must be between 1 and 12 months, got {window}")
     month = as_of or db.as_of
     if month is None:
         raise UsageError("the data has no revenue months, so there is no period to report on")
     month = month.replace(day=1)
-    previous = add_months(month, -window)
+    back = compare_months or window
+    previous = add_months(month, -back)
     filters = filters or Filters()
+    trend_start = add_months(month, -(trend_months - 1)) if trend_months else month
+    trend_periods = [add_months(trend_start, i) for i in range(trend_months)]
     found: dict[str, dict[dt.date, tuple[Any, str | None]]] = {}
+    trends: dict[str, list[float | None]] = {}
     from navigator.data import queries
 
     for source in SOURCES:
@@ -383,10 +414,16 @@ def build_report(
         if source.uses_window and "window" in query.param_names:
             params["window"] = window
         if source.trend:
-            # both periods' months, and the previous window in full for sums over a window
-            params["months"] = 2 * window
+            # one run covers both periods, the previous window in full (for sums over a
+            # window), and the trend
+            params["months"] = max(back + window, trend_months + window)
             frame = db.run(source.query, as_of=month, **params)
             runs = {month: frame, previous: frame}
+            series: dict[str, list[float | None]] = {}
+            for period in trend_periods:
+                for key, (value, _) in source.extract(frame, period, window).items():
+                    series.setdefault(key, []).append(_plain(value))
+            trends.update(series)
         else:
             runs = {m: db.run(source.query, as_of=m, **params) for m in (month, previous)}
         for period, frame in runs.items():
@@ -399,7 +436,7 @@ def build_report(
     for spec in SPECS:
         now_value, now_note = found[spec.key][month]
         before_value, before_note = found[spec.key][previous]
-        metrics.append(MetricValue(spec, now_value, before_value, now_note, before_note))
+        metrics.append(MetricValue(spec, now_value, before_value, now_note, before_note, trends.get(spec.key, [])))
     return Report(
         source=db.label,
         as_of=month,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,8 +36,7 @@ def expected_columns() -> dict[str, tuple[str, ...]]:
         for ddl in table_ddl().values():
             conn.execute(ddl)
         rows = conn.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "ORDER BY table_name, ordinal_position"
+            "SELECT table_name, column_name FROM information_schema.columns ORDER BY table_name, ordinal_position"
         ).fetchall()
     finally:
         conn.close()
@@ -56,6 +56,8 @@ class Database:
     missing_tables: tuple[str, ...]
     as_of: dt.date | None
     opened_at: dt.datetime
+    # Called with the query name before each query runs; tests use it to make queries slow.
+    query_hook: Callable[[str], None] | None = field(default=None, repr=False)
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
@@ -76,10 +78,66 @@ class Database:
 
     def run(self, name: str, **params: Any) -> pl.DataFrame:
         """Run a named query on this thread's cursor; `as_of` defaults to the data's as-of month."""
+        if self.query_hook is not None:
+            self.query_hook(name)
         return queries.run(self.cursor(), name, latest=self.as_of, **params)
+
+    def session(self) -> Session:
+        """A cursor of its own for one piece of work, which another thread may interrupt."""
+        cursor = self.conn.cursor()
+        _add_stand_ins(cursor, self.missing_tables)
+        return Session(self, cursor)
 
     def close(self) -> None:
         self.conn.close()
+
+
+@dataclass
+class Session:
+    """One unit of work (a panel load, a report) on its own cursor.
+
+    `interrupt()` may be called from any thread: DuckDB then aborts the running query
+    with `duckdb.InterruptException`, which is how stale dashboard requests are cancelled.
+    """
+
+    db: Database
+    cursor: duckdb.DuckDBPyConnection
+    interrupted: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.db.label
+
+    @property
+    def as_of(self) -> dt.date | None:
+        return self.db.as_of
+
+    @property
+    def missing_tables(self) -> tuple[str, ...]:
+        return self.db.missing_tables
+
+    def has_data(self, table: str) -> bool:
+        return self.db.has_data(table)
+
+    def run(self, name: str, **params: Any) -> pl.DataFrame:
+        if self.interrupted:
+            raise duckdb.InterruptException("the request was cancelled")
+        if self.db.query_hook is not None:
+            self.db.query_hook(name)
+        return queries.run(self.cursor, name, latest=self.db.as_of, **params)
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+        self.cursor.interrupt()
+
+    def close(self) -> None:
+        self.cursor.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def open_database(path: str | Path) -> Database:
@@ -140,9 +198,7 @@ def _inspect(conn: duckdb.DuckDBPyConnection, label: str) -> Database:
                 f"{label} is not a navigator database: it has none of navigator's tables "
                 f"(missing {', '.join(REQUIRED_TABLES)}); see docs/schema.md"
             )
-        raise DataSourceError(
-            f"{label} lacks required tables: {', '.join(missing_required)} (see docs/schema.md)"
-        )
+        raise DataSourceError(f"{label} lacks required tables: {', '.join(missing_required)} (see docs/schema.md)")
     expected = expected_columns()
     for table in ALL_TABLES:
         if table in found:

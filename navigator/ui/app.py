@@ -1,78 +1,398 @@
-"""A first dashboard: the headline figures of `navigator report`, read in a worker thread."""
+"""The navigator dashboard: panels in tabs, filters, drill-down, help, themes.
+
+Threading rule: every query runs in a thread worker on a cursor of its own
+(`Database.session()`); the worker posts a message and the handler, on the UI
+thread, updates widgets. A newer request for the same panel interrupts the
+older one's DuckDB query, and a result whose request is no longer current is
+dropped before it reaches the screen.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
-from textual.app import App, ComposeResult
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from navigator.data.report import COMPARISONS, Filters, ViewState, add_months
+from navigator.panels import PANEL_CLASSES
+from navigator.panels.base import Panel
+from navigator.panels.widgets import DrillRequested
+from navigator.ui.themes import DARK_THEME, LIGHT_THEME, THEMES
 
 if TYPE_CHECKING:
-    from navigator.data.report import Report
     from navigator.data.source import Database
+
+MIN_WIDTH, MIN_HEIGHT = 60, 18
+WINDOWS = (1, 3, 6, 12)
+CACHE_SIZE = 48
+
+
+class PanelLoaded(Message):
+    """A worker finished loading one panel for one view state."""
+
+    def __init__(self, panel_id: str, generation: int, state: ViewState, data: Any, error: str | None) -> None:
+        self.panel_id = panel_id
+        self.generation = generation
+        self.state = state
+        self.data = data
+        self.error = error
+        super().__init__()
+
+
+class DimensionsLoaded(Message):
+    def __init__(self, options: dict[str, list[tuple[str, str]]]) -> None:
+        self.options = options
+        super().__init__()
 
 
 class NavigatorApp(App[None]):
-    """navigator's dashboard."""
+    """Are we building value or extracting it, and where is the market going?"""
 
     TITLE = "navigator"
-    BINDINGS: ClassVar = [("q", "quit", "Quit"), ("r", "refresh", "Refresh")]
-    CSS = """
-    #status { height: 1; padding: 0 1; color: $text-muted; }
-    DataTable { height: 1fr; }
-    """
+    CSS_PATH = "navigator.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
 
-    class ReportReady(Message):
-        def __init__(self, report: Report) -> None:
-            self.report = report
-            super().__init__()
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(str(number), f"show_panel('{panel.panel_id}')", panel.title, show=False)
+            for number, panel in enumerate(PANEL_CLASSES, start=1)
+        ),
+        Binding("question_mark", "help", "Help"),
+        Binding("f", "filters", "Filters"),
+        Binding("left_square_bracket", "shift_month(-1)", "Month −", show=False),
+        Binding("right_square_bracket", "shift_month(1)", "Month +", show=False),
+        Binding("w", "cycle_window", "Window"),
+        Binding("c", "toggle_compare", "Compare", show=False),
+        Binding("x", "clear_filters", "Clear filters", show=False),
+        Binding("m", "maximize", "Maximize"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("t", "toggle_theme", "Theme", show=False),
+        Binding("y", "copy", "Copy", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        state: ViewState | None = None,
+        theme: str = DARK_THEME,
+        export_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
+        if state is None:
+            if db.as_of is None:
+                from navigator.data.errors import DataSourceError
+
+                raise DataSourceError(f"{db.label} has no revenue months to show")
+            state = ViewState(as_of=db.as_of)
+        self.state = state
+        self.export_dir = export_dir or Path.cwd()
+        for custom in THEMES:
+            self.register_theme(custom)
+        self.theme = theme
+        self.dimensions: dict[str, list[tuple[str, str]]] = {}
+        self._generation: dict[str, int] = {}
+        self._sessions: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple[str, ViewState], Any] = OrderedDict()
+
+    # --- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("reading data ...", id="status")
-        yield DataTable(id="headline", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="topbar")
+        with TabbedContent(id="panels"):
+            for number, panel_class in enumerate(PANEL_CLASSES, start=1):
+                with TabPane(f"{number} {panel_class.title}", id=f"tab-{panel_class.panel_id}"):
+                    yield panel_class(id=f"panel-{panel_class.panel_id}")
+        yield Static("", id="status")
+        yield Static(
+            f"The terminal is too small for navigator: it needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+            id="too-small",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Metric", "Now", "Previous", "Change", "Note")
-        self.load_report()
+        self._update_bars()
+        self._check_size()
+        self.load_dimensions()
+        self._request_active_panel()
 
-    def action_refresh(self) -> None:
-        self.load_report()
+    def on_resize(self) -> None:
+        self._check_size()
 
-    @work(thread=True, exclusive=True, group="report")
-    def load_report(self) -> None:
-        from navigator.data.report import build_report
+    def _check_size(self) -> None:
+        too_small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        self.screen.set_class(too_small, "-too-small")
 
-        self.post_message(self.ReportReady(build_report(self.db)))
+    # --- state ----------------------------------------------------------------------------------
 
-    def on_navigator_app_report_ready(self, message: ReportReady) -> None:
-        from navigator.format import format_change, format_value
+    def set_state(self, state: ViewState) -> None:
+        """Every panel follows the new state; queries for the old one are cancelled."""
+        if state == self.state:
+            return
+        self.state = state
+        self._cancel_all()
+        self._update_bars()
+        self._request_active_panel()
 
-        report = message.report
-        table = self.query_one(DataTable)
-        table.clear()
-        for metric in report.metrics:
-            spec = metric.spec
-            table.add_row(
-                spec.label,
-                format_value(metric.value, spec.unit),
-                format_value(metric.previous, spec.unit),
-                format_change(metric.value, metric.previous, spec.unit, spec.higher_is_better),
-                metric.note or "",
-            )
+    def _update_bars(self) -> None:
+        state = self.state
+        db = self.db
+
+        def period(month: Any) -> str:
+            start = add_months(month, -(state.window - 1))
+            return f"{month:%Y-%m}" if state.window == 1 else f"{start:%Y-%m}..{month:%Y-%m}"
+
+        self.query_one("#topbar", Static).update(
+            f"[b]navigator[/b]  period [b]{period(state.as_of)}[/b] vs {period(state.previous_as_of)}"
+            f" ({COMPARISONS[state.compare]})  ·  filters: [b]{_markup_escape(self._describe_filters())}[/b]"
+        )
+        counts = db.row_counts
+        as_of = f"{db.as_of:%Y-%m}" if db.as_of else "n/a"
         self.query_one("#status", Static).update(
-            f"{report.source} · as of {report.as_of:%Y-%m} · period {report.period_label(report.as_of)}"
-            f" vs {report.period_label(report.previous_as_of)} · read {self.db.opened_at:%H:%M}"
+            f"{_markup_escape(db.label)} · data as of {as_of} · read {db.opened_at:%Y-%m-%d %H:%M}"
+            f" · {counts.get('accounts', 0):,} accounts · {counts.get('opportunities', 0):,} deals"
+            f" · {counts.get('revenue_movements', 0):,} revenue rows"
         )
 
+    def _describe_filters(self) -> str:
+        labels = {key: dict(options) for key, options in self.dimensions.items()}
+        parts = []
+        for name, value in self.state.filters.as_params().items():
+            if value:
+                shown = labels.get(name, {}).get(value, value)
+                parts.append(f"{name.removesuffix('_id')} {shown}")
+        return ", ".join(parts) if parts else "none (all data)"
 
-def run_dashboard(db: Database) -> None:
-    NavigatorApp(db).run()
+    # --- loading --------------------------------------------------------------------------------
+
+    def active_panel(self) -> Panel:
+        tabs = self.query_one(TabbedContent)
+        pane_id = tabs.active or f"tab-{PANEL_CLASSES[0].panel_id}"
+        return self.query_one(f"#{pane_id.replace('tab-', 'panel-', 1)}", Panel)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self) -> None:
+        self._request_active_panel()
+
+    def _request_active_panel(self, force: bool = False) -> None:
+        self.request_panel(self.active_panel(), force=force)
+
+    def request_panel(self, panel: Panel, force: bool = False) -> None:
+        if panel.is_empty(self.db.row_counts):
+            panel.set_message(panel.empty_message())
+            return
+        key = (panel.panel_id, self.state)
+        if not force and key in self._cache:
+            self._cache.move_to_end(key)
+            self._show(panel, self._cache[key])
+            return
+        generation = self._generation.get(panel.panel_id, 0) + 1
+        self._generation[panel.panel_id] = generation
+        self._cancel(panel.panel_id)
+        panel.set_message("loading …")
+        self.run_worker(
+            partial(self._load_in_thread, type(panel), panel.panel_id, generation, self.state),
+            thread=True,
+            exclusive=True,
+            group=f"panel-{panel.panel_id}",
+            name=f"load {panel.panel_id}",
+        )
+
+    def _load_in_thread(self, panel_class: type[Panel], panel_id: str, generation: int, state: ViewState) -> None:
+        import duckdb
+        from textual.worker import get_current_worker
+
+        from navigator.data.errors import NavigatorError
+
+        session = self.db.session()
+        with self._lock:
+            self._sessions[panel_id] = session
+        error: str | None = None
+        data: Any = None
+        try:
+            data = panel_class.load(session, state)  # type: ignore[attr-defined]
+        except duckdb.InterruptException:
+            return  # cancelled by a newer request
+        except NavigatorError as exc:
+            error = str(exc)
+        except duckdb.Error as exc:
+            error = f"a query failed: {str(exc).splitlines()[0]}"
+        finally:
+            with self._lock:
+                if self._sessions.get(panel_id) is session:
+                    del self._sessions[panel_id]
+            session.close()
+        if get_current_worker().is_cancelled or session.interrupted:
+            return
+        self.post_message(PanelLoaded(panel_id, generation, state, data, error))
+
+    def on_panel_loaded(self, message: PanelLoaded) -> None:
+        if message.generation != self._generation.get(message.panel_id) or message.state != self.state:
+            return  # a stale answer: a newer request is under way or done
+        panel = self.query_one(f"#panel-{message.panel_id}", Panel)
+        if message.error:
+            panel.set_message(f"Could not load this panel: {message.error}", error=True)
+            return
+        self._cache[(message.panel_id, message.state)] = message.data
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        self._show(panel, message.data)
+
+    def _show(self, panel: Panel, data: Any) -> None:
+        panel.set_message(None)
+        panel.show(data)  # type: ignore[attr-defined]
+
+    def _cancel(self, panel_id: str) -> None:
+        with self._lock:
+            session = self._sessions.pop(panel_id, None)
+        if session is not None:
+            session.interrupt()
+
+    def _cancel_all(self) -> None:
+        with self._lock:
+            sessions = list(self._sessions.values())
+            self._sessions.clear()
+        for session in sessions:
+            session.interrupt()
+
+    def load_dimensions(self) -> None:
+        self.run_worker(self._dimensions_in_thread, thread=True, exclusive=True, group="dimensions")
+
+    def _dimensions_in_thread(self) -> None:
+        with self.db.session() as session:
+            frame = session.run("dimensions")
+        options: dict[str, list[tuple[str, str]]] = {}
+        for row in frame.iter_rows(named=True):
+            options.setdefault(row["dimension"], []).append((row["value"], row["label"]))
+        self.post_message(DimensionsLoaded(options))
+
+    def on_dimensions_loaded(self, message: DimensionsLoaded) -> None:
+        self.dimensions = message.options
+        self._update_bars()
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def action_show_panel(self, panel_id: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{panel_id}"
+        self.active_panel().focus()
+
+    def action_refresh(self) -> None:
+        self._cache.clear()
+        self._request_active_panel(force=True)
+        self.notify("refreshing from the data file", timeout=2)
+
+    def action_shift_month(self, step: int) -> None:
+        month = add_months(self.state.as_of, step)
+        if self.db.as_of is not None and month > self.db.as_of:
+            self.notify(f"{self.db.as_of:%Y-%m} is the latest complete month in the data", severity="warning")
+            return
+        self.set_state(_replace(self.state, as_of=month))
+
+    def action_cycle_window(self) -> None:
+        index = WINDOWS.index(self.state.window) if self.state.window in WINDOWS else 0
+        self.set_state(_replace(self.state, window=WINDOWS[(index + 1) % len(WINDOWS)]))
+
+    def action_toggle_compare(self) -> None:
+        self.set_state(_replace(self.state, compare="year" if self.state.compare == "previous" else "previous"))
+
+    def action_clear_filters(self) -> None:
+        self.set_state(_replace(self.state, filters=Filters()))
+
+    def action_filters(self) -> None:
+        from navigator.ui.screens import FilterScreen
+
+        def apply(result: ViewState | None) -> None:
+            if result is not None:
+                self.set_state(result)
+
+        self.push_screen(FilterScreen(self.state, self.dimensions, self.db.as_of), apply)
+
+    def action_help(self) -> None:
+        from navigator.ui.screens import HelpScreen
+
+        self.push_screen(HelpScreen(self.BINDINGS, PANEL_CLASSES))
+
+    def action_maximize(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+            return
+        focused = screen.focused
+        target = focused if focused is not None and focused.allow_maximize else None
+        if target is None:
+            target = self.active_panel()
+        screen.maximize(target, container=False)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def action_copy(self) -> None:
+        focused = self.screen.focused
+        text = getattr(focused, "copy_text", lambda: "")() if focused is not None else ""
+        if text:
+            self.copy_to_clipboard(text)
+            self.notify(f"copied: {text[:60]}", timeout=2)
+
+    def on_drill_requested(self, message: DrillRequested) -> None:
+        from navigator.ui.drill import DrillScreen
+
+        self.push_screen(DrillScreen(self.db, message.drill, self.state, self.export_dir))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for number, panel in enumerate(PANEL_CLASSES, start=1):
+            yield SystemCommand(
+                f"Panel {number}: {panel.title}",
+                f"Show the {panel.title} panel",
+                partial(self.action_show_panel, panel.panel_id),
+            )
+        yield SystemCommand("Filters", "Choose period, comparison, market, segment, region, team", self.action_filters)
+        yield SystemCommand("Clear filters", "Show all data again", self.action_clear_filters)
+        yield SystemCommand("Previous month", "Move the as-of month back", partial(self.action_shift_month, -1))
+        yield SystemCommand("Next month", "Move the as-of month forward", partial(self.action_shift_month, 1))
+        for months in WINDOWS:
+            yield SystemCommand(
+                f"Window: {months} month{'s' if months > 1 else ''}",
+                "Months in a period",
+                partial(self.set_state, _replace(self.state, window=months)),
+            )
+        for key, label in COMPARISONS.items():
+            yield SystemCommand(
+                f"Compare with {label}",
+                "The comparison period",
+                partial(self.set_state, _replace(self.state, compare=key)),
+            )
+        yield SystemCommand("Refresh", "Read the data file again", self.action_refresh)
+        yield SystemCommand("Help", "Every key and every metric definition", self.action_help)
+        yield SystemCommand("Toggle theme", "Dark, or high-contrast light for projectors", self.action_toggle_theme)
+        yield SystemCommand("Copy", "Copy the focused figure or row (OSC 52)", self.action_copy)
+
+
+def _replace(state: ViewState, **changes: Any) -> ViewState:
+    from dataclasses import replace
+
+    return replace(state, **changes)
+
+
+def _markup_escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def run_dashboard(db: Database, **options: Any) -> None:
+    NavigatorApp(db, **options).run()

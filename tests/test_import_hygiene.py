@@ -1,0 +1,43 @@
+"""The data layer never imports Textual: it must run in scripts, workers and servers alike."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+DATA_MODULES = [
+    "navigator.data.errors",
+    "navigator.data.paths",
+    "navigator.data.queries",
+    "navigator.data.report",
+    "navigator.data.sample",
+    "navigator.data.schema",
+    "navigator.data.source",
+    "navigator.format",
+    "navigator.output",
+]
+
+
+def test_data_layer_imports_no_textual() -> None:
+    code = (
+        "import sys\n"
+        f"for name in {DATA_MODULES!r}:\n"
+        "    __import__(name)\n"
+        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", f"data modules pulled in Textual: {result.stdout}"
+
+
+def test_cli_help_imports_no_heavy_libraries() -> None:
+    """`navigator --help` stays fast: no DuckDB, Polars or Textual until a command needs them."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from navigator.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'duckdb', 'polars', 'textual', 'pyarrow'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
