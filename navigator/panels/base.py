@@ -47,6 +47,9 @@ class Panel(VerticalScroll):
     Panel > .panel--message.-error {
         color: $text-error;
     }
+    Panel > .-panel-hidden {
+        display: none;
+    }
     """
 
     # Each panel defines:
@@ -62,13 +65,19 @@ class Panel(VerticalScroll):
         """The panel's own widgets, shown once data arrives."""
         return iter(())
 
-    def set_message(self, text: str | None, *, error: bool = False) -> None:
-        """A line above the body: loading, empty-state or error text; None hides it."""
+    def set_message(self, text: str | None, *, error: bool = False, hide_body: bool = False) -> None:
+        """A line above the body: loading, empty-state or error text; None hides it.
+
+        `hide_body` hides the panel's own widgets (for an empty state or an error).
+        """
         message = self.query_one(".panel--message", Static)
         message.set_class(error, "-error")
         message.display = text is not None
         if text is not None:
             message.update(text)
+        for child in self.children:
+            if child is not message:
+                child.set_class(hide_body, "-panel-hidden")
 
     def is_empty(self, row_counts: dict[str, int]) -> bool:
         return bool(self.tables) and all(row_counts.get(table, 0) == 0 for table in self.tables)

@@ -16,9 +16,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
@@ -93,11 +94,8 @@ class NavigatorApp(App[None]):
         super().__init__()
         self.db = db
         if state is None:
-            if db.as_of is None:
-                from navigator.data.errors import DataSourceError
-
-                raise DataSourceError(f"{db.label} has no revenue months to show")
-            state = ViewState(as_of=db.as_of)
+            # An empty database has no as-of month: show last month's (empty) figures.
+            state = ViewState(as_of=db.as_of or _last_complete_month())
         self.state = state
         self.export_dir = export_dir or Path.cwd()
         for custom in THEMES:
@@ -106,6 +104,7 @@ class NavigatorApp(App[None]):
         self.dimensions: dict[str, list[tuple[str, str]]] = {}
         self._generation: dict[str, int] = {}
         self._sessions: dict[str, Any] = {}
+        self._pending: dict[str, ViewState] = {}
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, ViewState], Any] = OrderedDict()
 
@@ -130,11 +129,12 @@ class NavigatorApp(App[None]):
         self.load_dimensions()
         self._request_active_panel()
 
-    def on_resize(self) -> None:
-        self._check_size()
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
 
-    def _check_size(self) -> None:
-        too_small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+    def _check_size(self, size: Size | None = None) -> None:
+        width, height = size or self.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.screen.set_class(too_small, "-too-small")
 
     # --- state ----------------------------------------------------------------------------------
@@ -193,13 +193,16 @@ class NavigatorApp(App[None]):
 
     def request_panel(self, panel: Panel, force: bool = False) -> None:
         if panel.is_empty(self.db.row_counts):
-            panel.set_message(panel.empty_message())
+            panel.set_message(panel.empty_message(), hide_body=True)
             return
         key = (panel.panel_id, self.state)
         if not force and key in self._cache:
             self._cache.move_to_end(key)
             self._show(panel, self._cache[key])
             return
+        if not force and self._pending.get(panel.panel_id) == self.state:
+            return  # this very request is already under way
+        self._pending[panel.panel_id] = self.state
         generation = self._generation.get(panel.panel_id, 0) + 1
         self._generation[panel.panel_id] = generation
         self._cancel(panel.panel_id)
@@ -243,9 +246,10 @@ class NavigatorApp(App[None]):
     def on_panel_loaded(self, message: PanelLoaded) -> None:
         if message.generation != self._generation.get(message.panel_id) or message.state != self.state:
             return  # a stale answer: a newer request is under way or done
+        self._pending.pop(message.panel_id, None)
         panel = self.query_one(f"#panel-{message.panel_id}", Panel)
         if message.error:
-            panel.set_message(f"Could not load this panel: {message.error}", error=True)
+            panel.set_message(f"Could not load this panel: {message.error}", error=True, hide_body=True)
             return
         self._cache[(message.panel_id, message.state)] = message.data
         while len(self._cache) > CACHE_SIZE:
@@ -380,6 +384,12 @@ class NavigatorApp(App[None]):
         yield SystemCommand("Help", "Every key and every metric definition", self.action_help)
         yield SystemCommand("Toggle theme", "Dark, or high-contrast light for projectors", self.action_toggle_theme)
         yield SystemCommand("Copy", "Copy the focused figure or row (OSC 52)", self.action_copy)
+
+
+def _last_complete_month() -> Any:
+    import datetime as dt
+
+    return add_months(dt.date.today().replace(day=1), -1)
 
 
 def _replace(state: ViewState, **changes: Any) -> ViewState:

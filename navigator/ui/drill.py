@@ -34,6 +34,8 @@ PAGE_SIZE = 200
 class DrillScreen(Screen[None]):
     """Esc goes back to the dashboard."""
 
+    AUTO_FOCUS = "DataGrid"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("slash", "search", "Search"),
@@ -75,14 +77,14 @@ class DrillScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self.drill.title, id="drill-title")
-        yield Static(self._context(), id="drill-context")
+        yield Static(self._context_line(), id="drill-context")
         yield Input(placeholder="search all text columns; Enter to apply, Esc to close", id="drill-search")
         yield DataGrid(grid_id="drill-table")
         with Horizontal(id="drill-status-bar"):
             yield Static("loading …", id="drill-status")
         yield Footer()
 
-    def _context(self) -> str:
+    def _context_line(self) -> str:
         from navigator.data.report import add_months
 
         window = self.drill.params.get("window", self.state.window)
@@ -183,6 +185,7 @@ class DrillScreen(Screen[None]):
 
     def action_search(self) -> None:
         search = self.query_one("#drill-search", Input)
+        search.value = ""
         search.add_class("-visible")
         search.focus()
 

@@ -78,7 +78,7 @@ class FilterScreen(ModalScreen[ViewState | None]):
                     options = [(display_text(label), value) for value, label in self.dimensions.get(name, [])]
                     current = getattr(self.state.filters, name)
                     yield Label(title)
-                    yield Select(options, value=current if current is not None else Select.BLANK, prompt="all", id=name)
+                    yield Select(options, value=current if current is not None else Select.NULL, prompt="all", id=name)
             with Horizontal():
                 yield Button("Clear filters", id="clear")
                 yield Button("Cancel", id="cancel")
@@ -86,7 +86,7 @@ class FilterScreen(ModalScreen[ViewState | None]):
 
     def _chosen(self, select_id: str) -> Any:
         value = self.query_one(f"#{select_id}", Select).value
-        return None if value is Select.BLANK else value
+        return None if value is Select.NULL else value
 
     def action_apply(self) -> None:
         from navigator.data.queries import parse_month_or_date

@@ -20,7 +20,12 @@ WITH options AS (
            CASE t.function WHEN 'sales' THEN 1 WHEN 'operations' THEN 2 ELSE 3 END
     FROM teams t WHERE EXISTS (SELECT 1 FROM reps r WHERE r.team_id = t.team_id)
     UNION ALL
-    SELECT DISTINCT 'month', strftime(month, '%Y-%m'), strftime(month, '%Y-%m'), 0 FROM revenue_movements
+    SELECT 'month', strftime(m, '%Y-%m'), strftime(m, '%Y-%m'), 0
+    FROM (
+        SELECT unnest(generate_series(min(month), max(month), INTERVAL 1 MONTH))::DATE AS m
+        FROM revenue_movements
+        HAVING count(*) > 0
+    )
 )
 SELECT dimension, value, label, position
 FROM options
