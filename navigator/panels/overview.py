@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from navigator.format import NA, format_change, format_value
 from navigator.panels.base import Panel
-from navigator.panels.widgets import Drill, FigureTile
+from navigator.panels.widgets import DataGrid, Drill, FigureTile, Section
 
 if TYPE_CHECKING:
     import polars as pl
@@ -25,7 +25,18 @@ TREND_MONTHS = 24
 class OverviewData:
     report: Report
     teams: pl.DataFrame  # engagement_index rows at team level
+    warnings: pl.DataFrame  # early_warnings rows, oldest first, ending at the as-of month
     state: ViewState
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One early warning: a figure, which way is bad, and how far it must move to count."""
+
+    label: str
+    unit: str
+    higher_is_bad: bool
+    threshold: float  # a move in the bad direction by at least this much is a warning
 
 
 class OverviewPanel(Panel):
@@ -45,6 +56,7 @@ class OverviewPanel(Panel):
         layout: grid; grid-size: 4; grid-gutter: 0 1; height: auto;
     }
     Screen.-narrow OverviewPanel #tiles { grid-size: 2; }
+    OverviewPanel #warnings-box { margin-top: 1; }
     /* 80x24: two lines a figure, no box, so all eight fit without scrolling */
     Screen.-short OverviewPanel #verdict { margin: 0; }
     Screen.-short OverviewPanel #tiles { grid-gutter: 1 1; }
@@ -78,13 +90,15 @@ class OverviewPanel(Panel):
             trend_months=TREND_MONTHS,
         )
         teams = reader.run("engagement_index", as_of=state.as_of, **state.filters.as_params())
-        return OverviewData(report, teams.filter(teams["level"] == "team"), state)
+        warnings = reader.run("early_warnings", months=state.compare_months + 1, **state.params())
+        return OverviewData(report, teams.filter(teams["level"] == "team"), warnings, state)
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="verdict")
         with Grid(id="tiles"):
             for tile_id, label in self.TILES:
                 yield FigureTile(label, tile_id=f"tile-{tile_id}")
+        yield Section("Early warnings: is the ship drifting?", DataGrid(grid_id="warnings"), section_id="warnings-box")
 
     def tile(self, tile_id: str) -> FigureTile:
         return self.query_one(f"#tile-{tile_id}", FigureTile)
@@ -134,7 +148,62 @@ class OverviewPanel(Panel):
             or f"p90 {format_value(p90.value, 'days')} · dropped {format_value(dropped.value, 'ratio')}",
         )
         self._engagement(data)
+        self._warnings(data)
         self.query_one("#verdict", Static).update(_headline(data))
+
+    def _warnings(self, data: OverviewData) -> None:
+        report = data.report
+        now = data.warnings.row(-1, named=True) if data.warnings.height else {}
+        before = data.warnings.row(0, named=True) if data.warnings.height > 1 else {}
+        rows = []
+        drills = []
+        for signal, value, previous, drill in (
+            (
+                SIGNALS["early_complaints"],
+                report.get("early_complaint_rate").value,
+                report.get("early_complaint_rate").previous,
+                Drill("Complaints in the first 90 days", "drill_complaints"),
+            ),
+            (
+                SIGNALS["discount_led"],
+                now.get("discount_led_share"),
+                before.get("discount_led_share"),
+                Drill("New deals won in the window", "drill_deals", {"kind": "new", "status": "won"}),
+            ),
+            (
+                SIGNALS["pipeline_h2_h3"],
+                now.get("pipeline_h2_h3"),
+                before.get("pipeline_h2_h3"),
+                Drill("Open deals (the horizon column tells H2 and H3)", "drill_deals", {"status": "open"}),
+            ),
+            (
+                SIGNALS["dropped"],
+                report.get("handoff_dropped_rate").value,
+                report.get("handoff_dropped_rate").previous,
+                Drill("Sales → operations hand-offs", "drill_handoffs", {"kind": "sales_to_operations"}),
+            ),
+            (
+                SIGNALS["promises"],
+                report.get("promises_kept_rate").value,
+                report.get("promises_kept_rate").previous,
+                Drill("Promises due in the window", "drill_commitments"),
+            ),
+        ):
+            rows.append(
+                (
+                    signal.label,
+                    format_value(value, signal.unit),
+                    format_value(previous, signal.unit),
+                    format_change(value, previous, signal.unit, not signal.higher_is_bad),
+                    warning_status(signal, value, previous),
+                )
+            )
+            drills.append(drill)
+        self.query_one("#warnings", DataGrid).fill(
+            [("Signal", "left"), ("Now", "right"), ("Before", "right"), ("Change", "right"), ("Status", "left")],
+            rows,
+            drills,
+        )
 
     def _new_vs_expansion(self, report: Report) -> None:
         new, expansion = report.get("new_mrr"), report.get("expansion_mrr")
@@ -198,6 +267,36 @@ class OverviewPanel(Panel):
                 {"kind": "new", "status": "won", "window": 12, "as_of": _months_back(data.state.as_of, 12)},
             ),
         )
+
+
+SIGNALS = {
+    "early_complaints": Signal("Complaints in the first 90 days", "ratio", True, 0.01),
+    "discount_led": Signal("Discount-led closes (≥ 20% off)", "ratio", True, 0.01),
+    "pipeline_h2_h3": Signal("Open pipeline in H2 + H3 markets", "money", False, 0.05),
+    "dropped": Signal("Dropped hand-offs", "ratio", True, 0.01),
+    "promises": Signal("Promises kept", "ratio", False, 0.01),
+}
+
+
+def warning_status(signal: Signal, value: float | None, previous: float | None) -> str:
+    """'⚠ warning' when the figure moved the bad way by at least the threshold.
+
+    Ratios: by `threshold` in absolute terms (0.01 = one percentage point);
+    money: by `threshold` as a fraction of the previous value (0.05 = 5%).
+    """
+    if value is None or previous is None:
+        return "n/a"
+    change = value - previous
+    if signal.unit == "money":
+        if previous == 0:
+            return "steady"
+        change = change / abs(previous)
+    bad = change if signal.higher_is_bad else -change
+    if bad >= signal.threshold:
+        return "⚠ warning"
+    if bad <= -signal.threshold:
+        return "✓ improving"
+    return "steady"
 
 
 def _why(value: Any, note: str | None) -> str:
