@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from navigator.format import NA, format_value, plain
 from navigator.panels.widgets import DataGrid, Drill
+from navigator.text import display_text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -76,7 +77,7 @@ class DrillScreen(Screen[None]):
         self.search = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(self.drill.title, id="drill-title")
+        yield Static(display_text(self.drill.title), id="drill-title", markup=False)
         yield Static(self._context_line(), id="drill-context")
         yield Input(placeholder="search all text columns; Enter to apply, Esc to close", id="drill-search")
         yield DataGrid(grid_id="drill-table")
@@ -85,17 +86,26 @@ class DrillScreen(Screen[None]):
         yield Footer()
 
     def _context_line(self) -> str:
-        from navigator.data.report import add_months
+        """The period and filters these rows are for (a drill may override the view's)."""
+        from navigator.data.queries import parse_month_or_date
+        from navigator.data.report import Filters, add_months
 
-        window = self.drill.params.get("window", self.state.window)
-        start = add_months(self.state.as_of, -(int(window) - 1))
-        filters = self.state.filters.describe()
+        as_of = self.drill.params.get("as_of", self.state.as_of)
+        if isinstance(as_of, str):
+            as_of = parse_month_or_date(as_of)
+        window = int(self.drill.params.get("window", self.state.window))
+        start = add_months(as_of, -(window - 1))
+        period = f"{start:%Y-%m}..{as_of:%Y-%m}" if window > 1 else f"{start:%Y-%m}"
+        filter_values = {
+            name: self.drill.params.get(name, getattr(self.state.filters, name))
+            for name in ("market_id", "segment", "region", "team_id")
+        }
+        filters = Filters(**filter_values).describe()
         extra = ", ".join(
             f"{key}={value}"
             for key, value in self.drill.params.items()
-            if key not in ("as_of", "window", "market_id", "segment", "region", "team_id") and value is not None
+            if key not in ("as_of", "window", *filter_values) and value is not None
         )
-        period = f"{start:%Y-%m}..{self.state.as_of:%Y-%m}" if window and int(window) > 1 else f"{start:%Y-%m}"
         return f"period {period} · filters: {filters}" + (f" · {extra}" if extra else "")
 
     def on_mount(self) -> None:
