@@ -65,20 +65,123 @@ def filter_options(func: Any) -> Any:
     return func
 
 
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file (default: config.toml in the user's config directory).",
+)
+theme_option = click.option(
+    "--theme", type=click.Choice(["dark", "light"]), default=None, help="Dark, or high-contrast light."
+)
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
+@config_option
+@theme_option
+@click.option("--present", is_flag=True, help="Presentation mode: big figures, panels cycle (see `present`).")
+@click.option("--cycle", type=float, default=None, help="Presentation mode: seconds per panel.")
+@click.option("--ssh/--no-ssh", "ssh", default=None, help="Low-bandwidth mode (default: on under SSH).")
+@click.option("--no-mouse", is_flag=True, help="Do not capture the mouse.")
 @click.version_option(__version__, prog_name="navigator")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
+def cli(
+    ctx: click.Context,
+    db_path: Path | None,
+    config_path: Path | None,
+    theme: str | None,
+    present: bool,
+    cycle: float | None,
+    ssh: bool | None,
+    no_mouse: bool,
+) -> None:
     """navigator: are we building value or extracting it, and where is the market going?
 
     Run without a command to open the dashboard on the sample data (or --db PATH).
     """
+    ctx.obj = {"config_path": config_path}
     if ctx.invoked_subcommand is None:
-        db = open_db(db_path)
-        from navigator.ui.app import run_dashboard
+        launch_dashboard(db_path, config_path, theme=theme, present=present, cycle=cycle, ssh=ssh, mouse=not no_mouse)
 
-        run_dashboard(db)
+
+@cli.command()
+@db_option
+@config_option
+@theme_option
+@click.option("--cycle", type=float, default=None, help="Seconds per panel (default 20, or the config's).")
+@click.option("--no-mouse", is_flag=True, help="Do not capture the mouse.")
+def present(
+    db_path: Path | None, config_path: Path | None, theme: str | None, cycle: float | None, no_mouse: bool
+) -> None:
+    """Presentation mode for a projector: no chrome, big figures, panels cycle; Space pauses, arrows step."""
+    launch_dashboard(db_path, config_path, theme=theme, present=True, cycle=cycle, ssh=None, mouse=not no_mouse)
+
+
+def launch_dashboard(
+    db_path: Path | None,
+    config_path: Path | None,
+    *,
+    theme: str | None,
+    present: bool,
+    cycle: float | None,
+    ssh: bool | None,
+    mouse: bool,
+) -> None:
+    """Open the dashboard with the settings file's defaults under the command line's choices."""
+    import os
+
+    from navigator.config import load_config
+
+    config = load_config(config_path)
+    if cycle is not None and not 2 <= cycle <= 3600:
+        from navigator.data.errors import UsageError
+
+        raise UsageError(f"--cycle must be between 2 and 3600 seconds, got {cycle:g}")
+    low_bandwidth = ssh if ssh is not None else bool(os.environ.get("SSH_CONNECTION"))
+    if low_bandwidth:
+        # Textual reads these when it is first imported: fewer frames, no animation.
+        os.environ.setdefault("TEXTUAL_FPS", "20")
+        os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+        os.environ.setdefault("TEXTUAL_SMOOTH_SCROLL", "0")
+    db = open_db(db_path if db_path is not None else _config_source(config))
+    from navigator.data.report import Filters, ViewState
+    from navigator.ui.app import _last_complete_month, run_dashboard
+    from navigator.ui.themes import DARK_THEME, LIGHT_THEME
+
+    chosen_theme = theme or config.theme or ("light" if present else "dark")
+    state = ViewState(
+        as_of=db.as_of or _last_complete_month(),
+        window=config.window,
+        compare=config.compare,
+        filters=Filters(**config.filters),
+    )
+    run_dashboard(
+        db,
+        state=state,
+        theme=LIGHT_THEME if chosen_theme == "light" else DARK_THEME,
+        present=present,
+        cycle_seconds=cycle or config.cycle_seconds,
+        targets=config.targets,
+        low_bandwidth=low_bandwidth,
+        mouse=mouse,
+    )
+
+
+def _config_source(config: Any) -> Path | None:
+    return Path(config.source).expanduser() if config.source else None
+
+
+def _db_path_or_configured(db_path: Path | None) -> Path | None:
+    """--db if given, else the settings file's data source (the root command's --config)."""
+    if db_path is not None:
+        return db_path
+    from navigator.config import load_config
+
+    root = click.get_current_context().find_root()
+    config_path = (root.obj or {}).get("config_path")
+    return _config_source(load_config(config_path))
 
 
 @cli.command()
@@ -186,7 +289,7 @@ def query(name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: 
             raise UsageError(f"--param takes KEY=VALUE, got {item!r}")
         values[key.strip()] = value
     named.bind(values, as_of=None if "as_of" in values else _placeholder_month())  # validate names and types
-    db = open_db(db_path)
+    db = open_db(_db_path_or_configured(db_path))
     try:
         frame = db.run(name, **values)
     finally:
@@ -248,7 +351,7 @@ def report(db_path: Path | None, as_of: str | None, window: int, fmt: str, **fil
     from navigator.data.report import build_report
 
     month = _parse_month_option(as_of)
-    db = open_db(db_path)
+    db = open_db(_db_path_or_configured(db_path))
     try:
         result = build_report(db, as_of=month, window=window, filters=_filters(filters))
     finally:
@@ -286,6 +389,50 @@ def _filters(options: dict[str, str | None]) -> Filters:
     )
 
 
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.svg or FILE.png")
+@click.option("--panel", default="overview", show_default=True, help="Panel name or number.")
+@click.option("--size", default="160x50", show_default=True, help="Terminal size WIDTHxHEIGHT.")
+@click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM", help="The month to show (default: latest).")
+@click.option("--window", type=int, default=3, show_default=True, help="Months in a period (1, 3, 6 or 12).")
+@db_option
+@filter_options
+def snapshot(
+    out: Path,
+    panel: str,
+    size: str,
+    theme: str,
+    as_of: str | None,
+    window: int,
+    db_path: Path | None,
+    **filters: str | None,
+) -> None:
+    """Render a panel to SVG (or PNG) for slides; the same data gives the same picture."""
+    from navigator.data.errors import UsageError
+    from navigator.data.report import ViewState
+    from navigator.ui.snapshot import panel_number, parse_size, render_svg, write_picture
+    from navigator.ui.themes import DARK_THEME, LIGHT_THEME
+
+    dimensions = parse_size(size)
+    panel_number(panel)
+    if window not in (1, 3, 6, 12):
+        raise UsageError(f"--window must be 1, 3, 6 or 12, got {window}")
+    month = _parse_month_option(as_of)
+    db = open_db(_db_path_or_configured(db_path))
+    try:
+        from navigator.ui.app import _last_complete_month
+
+        state = ViewState(as_of=month or db.as_of or _last_complete_month(), window=window, filters=_filters(filters))
+        svg = render_svg(
+            db, panel=panel, size=dimensions, theme=LIGHT_THEME if theme == "light" else DARK_THEME, state=state
+        )
+    finally:
+        db.close()
+    for path in write_picture(svg, out):
+        click.echo(f"wrote {path}")
+
+
 def open_db(db_path: Path | None) -> Database:
     """The file the user named, or the sample (generated on first use, with a visible message)."""
     from navigator.data.source import open_database
@@ -299,6 +446,8 @@ def open_db(db_path: Path | None) -> Database:
         click.echo(f"navigator: first run: generating the sample database at {target} ...", err=True)
         generate_with_progress(target, seed=42, scale="demo")
     return open_database(target)
+
+
 
 
 if __name__ == "__main__":

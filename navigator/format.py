@@ -100,3 +100,26 @@ def plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+def format_target(value: float | int | None, target: float, unit: str, higher_is_better: bool | None = True) -> str:
+    """'◆ target 105.0% · ✓ met' or '◆ target 105.0% · ✗ 14.0 pp short' (words, not colour)."""
+    mark = f"◆ target {format_value(target, unit)}"
+    if value is None:
+        return mark
+    lower_is_better = higher_is_better is False
+    met = value <= target if lower_is_better else value >= target
+    if met:
+        return f"{mark} · ✓ met"
+    gap = abs(target - value)
+    if unit == "ratio":
+        shortfall = f"{gap * 100:.1f} pp"
+    elif unit == "money":
+        shortfall = compact_number(gap)
+    elif unit == "days":
+        shortfall = f"{gap:.1f} d"
+    elif unit == "count":
+        shortfall = f"{round(gap):,}"
+    else:
+        shortfall = f"{gap:.2f}"
+    return f"{mark} · ✗ {shortfall} {'over' if lower_is_better else 'short'}"

@@ -106,6 +106,8 @@ class OverviewPanel(Panel):
     def show(self, data: OverviewData) -> None:
         report = data.report
 
+        targets: dict[str, float] = getattr(self.app, "targets", {})
+
         def simple(tile_id: str, key: str, drill: Drill | None, note: str | None = None) -> None:
             metric = report.get(key)
             self.tile(tile_id).set_figure(
@@ -116,6 +118,7 @@ class OverviewPanel(Panel):
                 trend=metric.trend,
                 note=note or _why(metric.value, metric.note),
                 drill=drill,
+                target=targets.get(key),
             )
 
         customers = report.get("customers")
@@ -261,6 +264,7 @@ class OverviewPanel(Panel):
             previous=metric.previous,
             note=note,
             value_text=value_text,
+            target=getattr(self.app, "targets", {}).get("engagement_index"),
             drill=Drill(
                 "New deals won 12–24 months ago",
                 "drill_deals",

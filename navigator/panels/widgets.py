@@ -18,9 +18,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Sparkline, Static
+from textual.widgets import DataTable, Digits, Label, Sparkline, Static
 
-from navigator.format import NA, format_change, format_value
+from navigator.format import NA, format_change, format_target, format_value
 from navigator.text import display_text
 
 
@@ -61,9 +61,16 @@ class FigureTile(Widget, can_focus=True):
     FigureTile .tile--note.-empty { display: none; }
     FigureTile Sparkline { width: 1fr; height: 1; margin: 0; }
     FigureTile Sparkline.-empty { display: none; }
-    FigureTile Sparkline > .sparkline--max-color { color: $accent; }
-    FigureTile Sparkline > .sparkline--min-color { color: $accent 40%; }
+    FigureTile Sparkline > .sparkline--max-color { color: $secondary; }
+    FigureTile Sparkline > .sparkline--min-color { color: $secondary 40%; }
+    /* presentation mode: the value in large digits, the change on its own line */
+    FigureTile .tile--digits, FigureTile .tile--change { display: none; width: 1fr; }
+    Screen.-present FigureTile .tile--digits { display: block; }
+    Screen.-present FigureTile .tile--change { display: block; height: auto; }
+    Screen.-present FigureTile .tile--figure { display: none; }
     """
+    # The presentation rules above start from the Screen's class, so they must not be scoped.
+    SCOPED_CSS: ClassVar[bool] = False
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "drill", "Rows behind", show=True)]
 
@@ -79,6 +86,8 @@ class FigureTile(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="tile--label")
         yield Static(NA, classes="tile--figure")
+        yield Digits(NA, classes="tile--digits")
+        yield Static("", classes="tile--change")
         yield Sparkline([], summary_function=max, classes="-empty")
         yield Static("", classes="tile--note -empty")
 
@@ -93,8 +102,13 @@ class FigureTile(Widget, can_focus=True):
         note: str | None = None,
         value_text: str | None = None,
         drill: Drill | None = None,
+        target: float | None = None,
     ) -> None:
-        """Show a figure: the value in bold, then its change (arrow and word), trend and note."""
+        """Show a figure: the value in bold, then its change (arrow and word), trend and note.
+
+        With a `target` (from the settings file) the note starts with a target mark and
+        whether it is met.
+        """
         self.value_text = value_text or format_value(value, unit)
         self.change_text = (
             format_change(value, previous, unit, higher_is_better) if previous is not None and value is not None else ""
@@ -103,10 +117,17 @@ class FigureTile(Widget, can_focus=True):
         if self.change_text:
             figure.append("  " + self.change_text)
         self.query_one(".tile--figure", Static).update(figure)
+        big = format_value(value, unit) if value is not None else self.value_text
+        self.query_one(".tile--digits", Digits).update(big)
+        rest = self.value_text[len(big) :].strip() if self.value_text.startswith(big) else ""
+        self.query_one(".tile--change", Static).update(" ".join(part for part in (rest, self.change_text) if part))
         points = [float(v) for v in trend if v is not None]
         sparkline = self.query_one(Sparkline)
         sparkline.data = points
         sparkline.set_class(len(points) < 2, "-empty")
+        if target is not None:
+            mark = format_target(value, target, unit, higher_is_better)
+            note = f"{mark} · {note}" if note else mark
         note_widget = self.query_one(".tile--note", Static)
         note_widget.update(Text(display_text(note or "")))
         note_widget.set_class(not note, "-empty")

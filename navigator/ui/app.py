@@ -81,7 +81,12 @@ class NavigatorApp(App[None]):
         Binding("t", "toggle_theme", "Theme", show=False),
         Binding("y", "copy", "Copy", show=False),
         Binding("q", "quit", "Quit"),
+        # presentation mode only (see check_action)
+        Binding("space", "toggle_pause", "Pause/resume", priority=True),
+        Binding("right", "present_step(1)", "Next panel", priority=True),
+        Binding("left", "present_step(-1)", "Previous panel", priority=True),
     ]
+    PRESENT_ONLY = frozenset({"toggle_pause", "present_step"})
 
     def __init__(
         self,
@@ -90,9 +95,24 @@ class NavigatorApp(App[None]):
         state: ViewState | None = None,
         theme: str = DARK_THEME,
         export_dir: Path | None = None,
+        present: bool = False,
+        cycle_seconds: float = 20.0,
+        targets: dict[str, float] | None = None,
+        show_clock: bool = True,
+        low_bandwidth: bool = False,
     ) -> None:
         super().__init__()
         self.db = db
+        self.present = present
+        self.cycle_seconds = cycle_seconds
+        self.paused = False
+        self.targets = dict(targets or {})
+        self.show_clock = show_clock
+        if low_bandwidth:
+            # Over SSH: no animations, no blinking cursor; every redraw costs bandwidth.
+            self.animation_level = "none"
+        self._cycle_timer: Any = None
+        self._next_switch = 0.0
         if state is None:
             # An empty database has no as-of month: show last month's (empty) figures.
             state = ViewState(as_of=db.as_of or _last_complete_month())
@@ -117,6 +137,7 @@ class NavigatorApp(App[None]):
                 with TabPane(f"{number} {panel_class.title}", id=f"tab-{panel_class.panel_id}"):
                     yield panel_class(id=f"panel-{panel_class.panel_id}")
         yield Static("", id="status")
+        yield Static("", id="present-corner")
         yield Static(
             f"The terminal is too small for navigator: it needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
             id="too-small",
@@ -128,6 +149,12 @@ class NavigatorApp(App[None]):
         self._check_size()
         self.load_dimensions()
         self._request_active_panel()
+        if self.present:
+            self.screen.add_class("-present")
+            self.screen.set_focus(None)
+            self._cycle_timer = self.set_interval(1.0, self._present_tick)
+            self._next_switch = self.cycle_seconds
+            self._update_corner()
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size)
@@ -162,10 +189,50 @@ class NavigatorApp(App[None]):
         )
         counts = db.row_counts
         as_of = f"{db.as_of:%Y-%m}" if db.as_of else "n/a"
+        read = f" · read {db.opened_at:%Y-%m-%d %H:%M}" if self.show_clock else ""
         self.query_one("#status", Static).update(
-            f"{_markup_escape(db.label)} · data as of {as_of} · read {db.opened_at:%Y-%m-%d %H:%M}"
+            f"{_markup_escape(db.label)} · data as of {as_of}{read}"
             f" · {counts.get('accounts', 0):,} accounts · {counts.get('opportunities', 0):,} deals"
             f" · {counts.get('revenue_movements', 0):,} revenue rows"
+            f" · exports to {_markup_escape(str(self.export_dir))}"
+        )
+
+    # --- presentation mode ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.PRESENT_ONLY:
+            return self.present
+        return True
+
+    def _present_tick(self) -> None:
+        if self.paused:
+            return
+        self._next_switch -= 1
+        if self._next_switch <= 0:
+            self.action_present_step(1)
+        else:
+            self._update_corner()
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self._update_corner()
+
+    def action_present_step(self, step: int) -> None:
+        ids = [panel.panel_id for panel in PANEL_CLASSES]
+        current = ids.index(self.active_panel().panel_id)
+        self.query_one(TabbedContent).active = f"tab-{ids[(current + step) % len(ids)]}"
+        self._next_switch = self.cycle_seconds
+        self._update_corner()
+
+    def _update_corner(self) -> None:
+        if not self.present or not self.screen.query("#present-corner"):
+            return  # not presenting, or the screen is going away
+        panel = self.active_panel()
+        number = [p.panel_id for p in PANEL_CLASSES].index(panel.panel_id) + 1
+        as_of = f"{self.db.as_of:%Y-%m}" if self.db.as_of else "n/a"
+        timing = "paused · space resumes" if self.paused else f"next in {max(0, int(self._next_switch))} s"
+        self.query_one("#present-corner", Static).update(
+            f"{panel.title} {number}/{len(PANEL_CLASSES)} · data as of {as_of} · {timing} · ← → step"
         )
 
     def _describe_filters(self) -> str:
@@ -351,6 +418,26 @@ class NavigatorApp(App[None]):
             self.copy_to_clipboard(text)
             self.notify(f"copied: {text[:60]}", timeout=2)
 
+    def action_snapshot(self) -> None:
+        """This screen as SVG (and PNG when resvg is installed) in the export folder."""
+        import datetime as dt
+
+        from navigator.data.errors import UsageError
+        from navigator.ui.snapshot import write_picture
+
+        panel = self.active_panel()
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.export_dir / f"navigator-{panel.panel_id}-{self.state.as_of:%Y-%m}-{stamp}.png"
+        svg = self.export_screenshot(title=f"navigator · {panel.title}")
+        try:
+            written = write_picture(svg, target)
+        except UsageError:  # no PNG converter: keep the SVG
+            written = write_picture(svg, target.with_suffix(".svg"))
+        except OSError as exc:
+            self.notify(f"could not save the snapshot: {exc.strerror}", severity="error")
+            return
+        self.notify(f"saved {', '.join(path.name for path in written)} in {target.parent}", title="Snapshot")
+
     def on_drill_requested(self, message: DrillRequested) -> None:
         from navigator.ui.drill import DrillScreen
 
@@ -384,6 +471,9 @@ class NavigatorApp(App[None]):
         yield SystemCommand("Help", "Every key and every metric definition", self.action_help)
         yield SystemCommand("Toggle theme", "Dark, or high-contrast light for projectors", self.action_toggle_theme)
         yield SystemCommand("Copy", "Copy the focused figure or row (OSC 52)", self.action_copy)
+        yield SystemCommand(
+            "Snapshot for slides", "Save this panel as SVG and PNG where the status line says", self.action_snapshot
+        )
 
 
 def _last_complete_month() -> Any:
@@ -404,5 +494,5 @@ def _markup_escape(text: str) -> str:
     return escape(text)
 
 
-def run_dashboard(db: Database, **options: Any) -> None:
-    NavigatorApp(db, **options).run()
+def run_dashboard(db: Database, *, mouse: bool = True, **options: Any) -> None:
+    NavigatorApp(db, **options).run(mouse=mouse)
