@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from navigator.data.source import Database
 
 FORMATS_QUERY = ("table", "csv", "json")
-FORMATS_REPORT = ("table", "markdown", "json")
+FORMATS_REPORT = ("table", "markdown", "json", "csv")
 
 
 def main() -> None:
@@ -343,27 +343,65 @@ def _print_frame(frame: Any, fmt: str, title: str) -> None:
     help="The month to report (default: latest complete).",
 )
 @click.option("--window", type=int, default=3, show_default=True, help="Months in a period (1-12).")
+@click.option(
+    "--compare",
+    type=click.Choice(["previous", "year"]),
+    default="previous",
+    show_default=True,
+    help="Compare with the previous period or the same period a year earlier.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS_REPORT), default="table", show_default=True)
+@click.option("--table", "table", default=None, metavar="NAME", help="With --format csv or json: one board-pack table.")
 @filter_options
-def report(db_path: Path | None, as_of: str | None, window: int, fmt: str, **filters: str | None) -> None:
-    """Headline metrics for a period beside the previous period."""
-    from navigator import output
-    from navigator.data.report import build_report
+def report(
+    db_path: Path | None,
+    as_of: str | None,
+    window: int,
+    compare: str,
+    fmt: str,
+    table: str | None,
+    **filters: str | None,
+) -> None:
+    """Headline metrics beside the previous period; markdown is the board pack of every panel.
 
+    table: the headline figures. markdown: every panel's key figures and tables with the
+    definitions as footnotes, stable so that two packs diff line by line. json: the same for
+    scripts. csv --table NAME: one table (an unknown NAME lists them).
+    """
+    from navigator.data.errors import UsageError
+    from navigator.data.report import ViewState
+
+    if not 1 <= window <= 12:
+        raise UsageError(f"--window must be between 1 and 12 months, got {window}")
+    if fmt == "csv" and not table:
+        raise UsageError("--format csv needs --table NAME (one board-pack table)")
+    if table and fmt not in ("csv", "json"):
+        raise UsageError("--table goes with --format csv or --format json")
     month = _parse_month_option(as_of)
     db = open_db(_db_path_or_configured(db_path))
     try:
-        result = build_report(db, as_of=month, window=window, filters=_filters(filters))
+        if fmt == "table":
+            from rich.console import Console
+
+            from navigator import output
+            from navigator.data.report import build_report
+
+            result = build_report(
+                db,
+                as_of=month,
+                window=window,
+                filters=_filters(filters),
+                compare_months=12 if compare == "year" else None,
+            )
+            Console().print(output.report_rich_table(result))
+            return
+        from navigator.boardpack import render_board_pack
+
+        state = ViewState(as_of=month or db.as_of, window=window, compare=compare, filters=_filters(filters))
+        text = render_board_pack(db, state, fmt, table)
     finally:
         db.close()
-    if fmt == "json":
-        click.echo(output.report_json(result))
-    elif fmt == "markdown":
-        click.echo(output.report_markdown(result), nl=False)
-    else:
-        from rich.console import Console
-
-        Console().print(output.report_rich_table(result))
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 def _parse_month_option(text: str | None) -> Any:

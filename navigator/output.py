@@ -42,34 +42,6 @@ def report_rich_table(report: Report) -> Table:
     return table
 
 
-def report_markdown(report: Report) -> str:
-    """A stable Markdown table with the definitions as footnotes: two packs diff line by line."""
-    now = report.period_label(report.as_of)
-    before = report.period_label(report.previous_as_of)
-    lines = [
-        f"# navigator report: {format_month(report.as_of)}",
-        "",
-        f"- Source: `{report.source}`",
-        f"- Period: {now} (window {report.window_months} months), compared with {before}",
-        f"- Filters: {report.filters.describe()}",
-        "",
-        f"| Metric | {now} | {before} | Change | Note |",
-        "|---|---:|---:|---:|---|",
-    ]
-    footnotes = []
-    for number, metric in enumerate(report.metrics, start=1):
-        spec = metric.spec
-        lines.append(
-            f"| {spec.label}[^{number}] | {format_value(metric.value, spec.unit)} "
-            f"| {format_value(metric.previous, spec.unit)} "
-            f"| {format_change(metric.value, metric.previous, spec.unit, spec.higher_is_better)} "
-            f"| {_md_escape(metric.note or '')} |"
-        )
-        footnotes.append(f"[^{number}]: `{spec.key}`: {spec.definition}")
-    lines += ["", f"{NA}: the figure is undefined for the period (the note says why).", "", *footnotes, ""]
-    return "\n".join(lines)
-
-
 def report_json(report: Report) -> str:
     document = {
         "source": report.source,
@@ -94,10 +66,6 @@ def _json_number(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 6)
     return value
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 def frame_rich_table(frame: pl.DataFrame, title: str | None = None) -> Table:

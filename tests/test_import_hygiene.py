@@ -6,11 +6,13 @@ import subprocess
 import sys
 
 DATA_MODULES = [
+    "navigator.boardpack",
     "navigator.data.errors",
     "navigator.data.paths",
     "navigator.data.queries",
     "navigator.data.report",
     "navigator.data.sample",
+    "navigator.data.warnings",
     "navigator.data.schema",
     "navigator.data.source",
     "navigator.format",

@@ -9,7 +9,7 @@ import pytest
 from handbuilt import AS_OF, build_handbuilt
 
 from navigator.data.source import open_database
-from navigator.panels.overview import SIGNALS, warning_status
+from navigator.data.warnings import SIGNAL_BY_KEY, STATUS_TEXT, warning_status
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_early_warnings_empty_period_and_months(db) -> None:
     ],
 )
 def test_warning_status(key: str, value: float | None, previous: float | None, expected: str) -> None:
-    assert warning_status(SIGNALS[key], value, previous) == expected
+    assert STATUS_TEXT[warning_status(SIGNAL_BY_KEY[key], value, previous)] == expected
 
 
 def test_handbuilt_file_is_not_modified(tmp_path: Path) -> None:

@@ -29,16 +29,6 @@ class OverviewData:
     state: ViewState
 
 
-@dataclass(frozen=True)
-class Signal:
-    """One early warning: a figure, which way is bad, and how far it must move to count."""
-
-    label: str
-    unit: str
-    higher_is_bad: bool
-    threshold: float  # a move in the bad direction by at least this much is a warning
-
-
 class OverviewPanel(Panel):
     panel_id: ClassVar[str] = "overview"
     title: ClassVar[str] = "Overview"
@@ -155,57 +145,34 @@ class OverviewPanel(Panel):
         self.query_one("#verdict", Static).update(_headline(data))
 
     def _warnings(self, data: OverviewData) -> None:
+        from navigator.data.warnings import STATUS_TEXT, signal_figures, warning_status
+
         report = data.report
-        now = data.warnings.row(-1, named=True) if data.warnings.height else {}
-        before = data.warnings.row(0, named=True) if data.warnings.height > 1 else {}
-        rows = []
-        drills = []
-        for signal, value, previous, drill in (
-            (
-                SIGNALS["early_complaints"],
-                report.get("early_complaint_rate").value,
-                report.get("early_complaint_rate").previous,
-                Drill("Complaints in the first 90 days", "drill_complaints"),
+        drills = {
+            "early_complaints": Drill("Complaints in the first 90 days", "drill_complaints"),
+            "discount_led": Drill("New deals won in the window", "drill_deals", {"kind": "new", "status": "won"}),
+            "pipeline_h2_h3": Drill(
+                "Open deals (the horizon column tells H2 and H3)", "drill_deals", {"status": "open"}
             ),
-            (
-                SIGNALS["discount_led"],
-                now.get("discount_led_share"),
-                before.get("discount_led_share"),
-                Drill("New deals won in the window", "drill_deals", {"kind": "new", "status": "won"}),
-            ),
-            (
-                SIGNALS["pipeline_h2_h3"],
-                now.get("pipeline_h2_h3"),
-                before.get("pipeline_h2_h3"),
-                Drill("Open deals (the horizon column tells H2 and H3)", "drill_deals", {"status": "open"}),
-            ),
-            (
-                SIGNALS["dropped"],
-                report.get("handoff_dropped_rate").value,
-                report.get("handoff_dropped_rate").previous,
-                Drill("Sales → operations hand-offs", "drill_handoffs", {"kind": "sales_to_operations"}),
-            ),
-            (
-                SIGNALS["promises"],
-                report.get("promises_kept_rate").value,
-                report.get("promises_kept_rate").previous,
-                Drill("Promises due in the window", "drill_commitments"),
-            ),
-        ):
+            "dropped": Drill("Sales → operations hand-offs", "drill_handoffs", {"kind": "sales_to_operations"}),
+            "promises": Drill("Promises due in the window", "drill_commitments"),
+        }
+        rows, row_drills = [], []
+        for signal, value, previous in signal_figures(report, data.warnings, report.as_of, report.previous_as_of):
+            row_drills.append(drills[signal.key])
             rows.append(
                 (
                     signal.label,
                     format_value(value, signal.unit),
                     format_value(previous, signal.unit),
                     format_change(value, previous, signal.unit, not signal.higher_is_bad),
-                    warning_status(signal, value, previous),
+                    STATUS_TEXT[warning_status(signal, value, previous)],
                 )
             )
-            drills.append(drill)
         self.query_one("#warnings", DataGrid).fill(
             [("Signal", "left"), ("Now", "right"), ("Before", "right"), ("Change", "right"), ("Status", "left")],
             rows,
-            drills,
+            row_drills,
         )
 
     def _new_vs_expansion(self, report: Report) -> None:
@@ -271,36 +238,6 @@ class OverviewPanel(Panel):
                 {"kind": "new", "status": "won", "window": 12, "as_of": _months_back(data.state.as_of, 12)},
             ),
         )
-
-
-SIGNALS = {
-    "early_complaints": Signal("Complaints in the first 90 days", "ratio", True, 0.01),
-    "discount_led": Signal("Discount-led closes (≥ 20% off)", "ratio", True, 0.01),
-    "pipeline_h2_h3": Signal("Open pipeline in H2 + H3 markets", "money", False, 0.05),
-    "dropped": Signal("Dropped hand-offs", "ratio", True, 0.01),
-    "promises": Signal("Promises kept", "ratio", False, 0.01),
-}
-
-
-def warning_status(signal: Signal, value: float | None, previous: float | None) -> str:
-    """'⚠ warning' when the figure moved the bad way by at least the threshold.
-
-    Ratios: by `threshold` in absolute terms (0.01 = one percentage point);
-    money: by `threshold` as a fraction of the previous value (0.05 = 5%).
-    """
-    if value is None or previous is None:
-        return "n/a"
-    change = value - previous
-    if signal.unit == "money":
-        if previous == 0:
-            return "steady"
-        change = change / abs(previous)
-    bad = change if signal.higher_is_bad else -change
-    if bad >= signal.threshold:
-        return "⚠ warning"
-    if bad <= -signal.threshold:
-        return "✓ improving"
-    return "steady"
 
 
 def _why(value: Any, note: str | None) -> str:
