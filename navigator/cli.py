@@ -486,6 +486,7 @@ def open_db(db_path: Path | None) -> Database:
     return open_database(target)
 
 
+cli.add_command(__import__("navigator.serve", fromlist=["serve"]).serve)  # navigator serve: in a browser
 
 
 if __name__ == "__main__":

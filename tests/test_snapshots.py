@@ -29,7 +29,7 @@ def make_app(path: Path, theme: str) -> NavigatorApp:
     db = open_database(path)
     db.label = "handbuilt.duckdb"
     db.opened_at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-    return NavigatorApp(db, theme=theme)
+    return NavigatorApp(db, theme=theme, export_dir=Path("exports"))
 
 
 async def settled(pilot) -> None:

@@ -98,7 +98,7 @@ class NavigatorApp(App[None]):
         present: bool = False,
         cycle_seconds: float = 20.0,
         targets: dict[str, float] | None = None,
-        show_clock: bool = True,
+        reproducible: bool = False,
         low_bandwidth: bool = False,
     ) -> None:
         super().__init__()
@@ -107,7 +107,8 @@ class NavigatorApp(App[None]):
         self.cycle_seconds = cycle_seconds
         self.paused = False
         self.targets = dict(targets or {})
-        self.show_clock = show_clock
+        # For pictures: leave the wall-clock read time and local paths out of the status line.
+        self.reproducible = reproducible
         if low_bandwidth:
             # Over SSH: no animations, no blinking cursor; every redraw costs bandwidth.
             self.animation_level = "none"
@@ -189,12 +190,12 @@ class NavigatorApp(App[None]):
         )
         counts = db.row_counts
         as_of = f"{db.as_of:%Y-%m}" if db.as_of else "n/a"
-        read = f" · read {db.opened_at:%Y-%m-%d %H:%M}" if self.show_clock else ""
+        read = "" if self.reproducible else f" · read {db.opened_at:%Y-%m-%d %H:%M}"
+        exports = "" if self.reproducible else f" · exports to {_markup_escape(str(self.export_dir))}"
         self.query_one("#status", Static).update(
             f"{_markup_escape(db.label)} · data as of {as_of}{read}"
             f" · {counts.get('accounts', 0):,} accounts · {counts.get('opportunities', 0):,} deals"
-            f" · {counts.get('revenue_movements', 0):,} revenue rows"
-            f" · exports to {_markup_escape(str(self.export_dir))}"
+            f" · {counts.get('revenue_movements', 0):,} revenue rows{exports}"
         )
 
     # --- presentation mode ----------------------------------------------------------------------

@@ -46,7 +46,7 @@ def render_svg(db: Database, *, panel: str, size: tuple[int, int], theme: str, *
     from navigator.ui.app import NavigatorApp
 
     number = panel_number(panel)
-    app = NavigatorApp(db, theme=theme, show_clock=False, **app_options)
+    app = NavigatorApp(db, theme=theme, reproducible=True, **app_options)
 
     async def capture() -> str:
         from textual.worker import WorkerCancelled
