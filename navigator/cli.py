@@ -8,6 +8,8 @@ Every error the user can fix ends with one line on stderr and exit code 2.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +52,14 @@ db_option = click.option(
     default=None,
     help="The DuckDB file to read (default: the bundled sample, generated on first use).",
 )
+source_option = click.option(
+    "--source",
+    "source",
+    default=None,
+    metavar="URI",
+    help="Where the data lives: a DuckDB file, parquet:DIR (one file a table), postgres://user@host:port/db, "
+    "ducklake:postgres:dbname=... host=..., or md:... (see docs/sources.md). Read-only.",
+)
 
 
 def filter_options(func: Any) -> Any:
@@ -67,15 +77,16 @@ def filter_options(func: Any) -> Any:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
+@source_option
 @click.version_option(__version__, prog_name="navigator")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, source: str | None) -> None:
     """navigator: are we building value or extracting it, and where is the market going?
 
-    Run without a command to open the dashboard on the sample data (or --db PATH).
+    Run without a command to open the dashboard on the sample data (or --db PATH, or --source URI).
     """
     if ctx.invoked_subcommand is None:
-        db = open_db(db_path)
+        db = open_db(db_path, source)
         from navigator.ui.app import run_dashboard
 
         run_dashboard(db)
@@ -130,33 +141,43 @@ def _refuse_to_replace_foreign_file(target: Path) -> None:
 
 def generate_with_progress(target: Path, seed: int, scale: str | int) -> dict[str, int]:
     """Generate with a Rich progress bar that appears only if it takes more than a second."""
+    from navigator.data.sample import generate
+
+    with delayed_progress("sample") as on_progress:
+        return generate(target, seed=seed, scale=scale, progress=on_progress)
+
+
+@contextmanager
+def delayed_progress(title: str, delay: float = 1.0) -> Iterator[Callable[[float, str], None]]:
+    """A `progress(fraction, label)` callback that draws a Rich bar on stderr once `delay` seconds
+    have passed (quick work shows nothing), and removes it at the end."""
     import time
 
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from navigator.data.sample import generate
 
     started = time.monotonic()
     progress = Progress(
-        TextColumn("[bold]sample[/]"),
+        TextColumn(f"[bold]{title}[/]"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         transient=True,
+        console=Console(stderr=True),
     )
     task = progress.add_task("starting", total=1.0)
     shown = False
 
     def on_progress(fraction: float, label: str) -> None:
         nonlocal shown
-        if not shown and time.monotonic() - started > 1.0:
+        if not shown and time.monotonic() - started > delay:
             progress.start()
             shown = True
         progress.update(task, completed=fraction, description=label)
 
     try:
-        return generate(target, seed=seed, scale=scale, progress=on_progress)
+        yield on_progress
     finally:
         if shown:
             progress.stop()
@@ -165,10 +186,18 @@ def generate_with_progress(target: Path, seed: int, scale: str | int) -> dict[st
 @cli.command()
 @click.argument("name", required=False)
 @db_option
+@source_option
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_QUERY), default="table", show_default=True)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
-def query(name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: str, list_queries: bool) -> None:
+def query(
+    name: str | None,
+    db_path: Path | None,
+    source: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    list_queries: bool,
+) -> None:
     """Run one named query (queries/*/NAME.sql) and print its rows."""
     from navigator.data import queries
     from navigator.data.errors import UsageError
@@ -186,7 +215,7 @@ def query(name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: 
             raise UsageError(f"--param takes KEY=VALUE, got {item!r}")
         values[key.strip()] = value
     named.bind(values, as_of=None if "as_of" in values else _placeholder_month())  # validate names and types
-    db = open_db(db_path)
+    db = open_db(db_path, source)
     try:
         frame = db.run(name, **values)
     finally:
@@ -232,6 +261,7 @@ def _print_frame(frame: Any, fmt: str, title: str) -> None:
 
 @cli.command()
 @db_option
+@source_option
 @click.option(
     "--as-of",
     "as_of",
@@ -242,13 +272,15 @@ def _print_frame(frame: Any, fmt: str, title: str) -> None:
 @click.option("--window", type=int, default=3, show_default=True, help="Months in a period (1-12).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_REPORT), default="table", show_default=True)
 @filter_options
-def report(db_path: Path | None, as_of: str | None, window: int, fmt: str, **filters: str | None) -> None:
+def report(
+    db_path: Path | None, source: str | None, as_of: str | None, window: int, fmt: str, **filters: str | None
+) -> None:
     """Headline metrics for a period beside the previous period."""
     from navigator import output
     from navigator.data.report import build_report
 
     month = _parse_month_option(as_of)
-    db = open_db(db_path)
+    db = open_db(db_path, source)
     try:
         result = build_report(db, as_of=month, window=window, filters=_filters(filters))
     finally:
@@ -286,10 +318,16 @@ def _filters(options: dict[str, str | None]) -> Filters:
     )
 
 
-def open_db(db_path: Path | None) -> Database:
-    """The file the user named, or the sample (generated on first use, with a visible message)."""
-    from navigator.data.source import open_database
+def open_db(db_path: Path | None, source: str | None = None) -> Database:
+    """The file or source the user named, or the sample (generated on first use, with a visible message)."""
+    from navigator.data.source import open_database, open_source
 
+    if db_path is not None and source is not None:
+        from navigator.data.errors import UsageError
+
+        raise UsageError("give --db PATH or --source URI, not both")
+    if source is not None:
+        return open_source(source)
     if db_path is not None:
         return open_database(db_path)
     from navigator.data.paths import default_sample_path
