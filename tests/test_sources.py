@@ -115,18 +115,19 @@ def test_report_json_is_the_same_from_every_source(sources: dict[str, dict[str, 
 
 
 def test_report_with_filters_is_the_same_from_every_source(sources: dict[str, dict[str, str]]) -> None:
-    def figures(kind: str, **filters: str) -> dict:
+    every = ({"team_id": "T1"}, {"segment": "SMB"}, {"market_id": "M2", "region": "NA"})
+
+    def figures(kind: str) -> list[dict]:
         db = open_source(sources["handbuilt"][kind])
         try:
-            report = build_report(db, window=1, filters=Filters(**filters))
+            reports = [build_report(db, window=1, filters=Filters(**filters)) for filters in every]
         finally:
             db.close()
-        return {metric.spec.key: (metric.value, metric.previous, metric.note) for metric in report.metrics}
+        return [{m.spec.key: (m.value, m.previous, m.note) for m in report.metrics} for report in reports]
 
-    for filters in ({"team_id": "T1"}, {"segment": "SMB"}, {"market_id": "M2", "region": "NA"}):
-        expected = figures("duckdb", **filters)
-        for kind in KINDS[1:]:
-            assert figures(kind, **filters) == expected, (kind, filters)
+    expected = figures("duckdb")
+    for kind in KINDS[1:]:
+        assert figures(kind) == expected, kind
 
 
 def test_every_named_query_gives_the_same_rows(sources: dict[str, dict[str, str]]) -> None:
@@ -191,9 +192,9 @@ def test_sources_are_read_only(sources: dict[str, dict[str, str]], kind: str) ->
     try:
         with pytest.raises(duckdb.Error):
             db.cursor().execute("INSERT INTO accounts SELECT * FROM accounts")
-        if kind in ("postgres", "ducklake"):
+        if kind != "parquet":  # the attached file or database itself refuses writes
             schema = "public" if kind == "postgres" else "main"
-            with pytest.raises(duckdb.Error, match="read-only|read only|READ_ONLY"):
+            with pytest.raises(duckdb.Error, match=r"(?i)read[- _]only"):
                 db.cursor().execute(f"DELETE FROM src.{schema}.accounts")
         assert db.run("mrr", as_of=AS_OF)["mrr"][0] == 615.0
     finally:

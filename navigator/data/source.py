@@ -3,7 +3,7 @@
 The dashboard, `report` and `query` only ever read. A source is named by a URI
 (`parse_source`):
 
-- a DuckDB file (`duckdb:/path/file.duckdb` or a plain path), opened with `read_only=True`;
+- a DuckDB file (`duckdb:/path/file.duckdb` or a plain path), attached `READ_ONLY`;
 - a folder of Parquet files, one a table (`parquet:/dir` or a plain directory path);
 - PostgreSQL (`postgres://user@host:port/db`, `postgresql://...`, or `postgres:dbname=... host=...`),
   attached through DuckDB's postgres extension with `READ_ONLY`;
@@ -11,9 +11,9 @@ The dashboard, `report` and `query` only ever read. A source is named by a URI
   with `READ_ONLY`;
 - MotherDuck (`md:...`), which needs an extension DuckDB downloads from the network.
 
-Every source but the DuckDB file is reached from an in-memory DuckDB database in which each
-navigator table is a view onto the source's table (`SELECT ... FROM src.public.accounts`, with a
-cast only where the source's column type differs). Views live in the database, not in one
+Every source is reached from an in-memory DuckDB database of its own, in which each navigator
+table is a view onto the source's table (`SELECT ... FROM src.public.accounts`, with a cast only
+where the source's column type differs). Views live in the database, not in one
 connection, so every cursor (one a thread, one a session) sees them; the postgres and ducklake
 scanners push the queries' filters down through them. The named queries keep their unqualified
 table names on every source.
@@ -198,15 +198,31 @@ def open_database(path: str | Path) -> Database:
         raise DataSourceError(f"no such file: {path}")
     if path.is_dir():
         raise DataSourceError(f"{path} is a directory, not a DuckDB file (a folder of Parquet files: parquet:{path})")
+    spec = SourceSpec("duckdb", str(path), str(path))
+    # Attached to an in-memory database of its own rather than opened with duckdb.connect(path):
+    # DuckDB keeps one instance per path and process, so a second connect() would hand back the
+    # first one, still reading the file as it was, even after `navigator import` replaced it.
+    conn = _memory_connection()
     try:
-        conn = duckdb.connect(str(path), read_only=True, config=NO_DOWNLOADS)
-    except duckdb.Error as exc:
-        raise DataSourceError(_explain_open_error(path, exc)) from None
-    try:
-        return _inspect(conn, str(path), SourceSpec("duckdb", str(path), str(path)))
+        try:
+            conn.execute(f"ATTACH {sql_string(str(path))} AS src (READ_ONLY)")
+        except duckdb.Error as exc:
+            raise DataSourceError(_explain_open_error(path, exc)) from None
+        _create_views(conn, spec, "src", "main")
+        return _inspect(conn, str(path), spec)
     except BaseException:
         conn.close()
         raise
+
+
+def _memory_connection() -> duckdb.DuckDBPyConnection:
+    """The in-memory database that holds a source's views (and, per cursor, the stand-ins)."""
+    conn = duckdb.connect(config=NO_DOWNLOADS)
+    # DuckDB 1.5.5's Top-N window elimination mis-binds columns when a view's scan feeds
+    # `QUALIFY row_number() ... = 1` (market_horizon: "Failed to bind column reference"; duckdb#24710,
+    # fixed by duckdb#25267 after 1.5.5). Off for every cursor; the results are the same.
+    conn.execute("SET GLOBAL disabled_optimizers = 'top_n_window_elimination'")
+    return conn
 
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
@@ -306,12 +322,8 @@ def open_source(source: str | Path | SourceSpec) -> Database:
         return open_database(spec.target)
     if spec.kind == "motherduck":
         return _open_motherduck(spec)
-    conn = duckdb.connect(config=NO_DOWNLOADS)
+    conn = _memory_connection()
     try:
-        # DuckDB 1.5.5's Top-N window elimination mis-binds columns over Parquet and DuckLake scans
-        # (`QUALIFY row_number() ... = 1`: "Failed to bind column reference"; duckdb#24710, fixed by
-        # duckdb#25267 after 1.5.5). Off for every cursor of these sources; results are the same.
-        conn.execute("SET GLOBAL disabled_optimizers = 'top_n_window_elimination'")
         if spec.kind == "parquet":
             _attach_parquet_folder(conn, spec)
         elif spec.kind == "postgres":
