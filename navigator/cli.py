@@ -183,6 +183,56 @@ def delayed_progress(title: str, delay: float = 1.0) -> Iterator[Callable[[float
             progress.stop()
 
 
+@cli.command("import")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE_OR_DIR...")
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The DuckDB file to create or update (its other tables are kept).",
+)
+@click.option("--table", default=None, help="The table the files fill (default: each file's name).")
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A TOML file that renames columns and sets constant values (docs/import.md).",
+)
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM", help="The data's as-of month (default: derived).")
+def import_(
+    inputs: tuple[Path, ...], db_path: Path, table: str | None, mapping_path: Path | None, as_of: str | None
+) -> None:
+    """Import CSV, Parquet or JSON exports into a navigator database, validated, atomically.
+
+    Each file fills the table it is named after (accounts.csv -> accounts), or --table. A
+    transactions file (account_id, date, amount) becomes monthly revenue movements. Nothing is
+    written unless every file passes every check; the old file is replaced in one rename.
+    """
+    from navigator.data.importer import run_import
+
+    month = _parse_month_option(as_of)
+    with delayed_progress("import") as on_progress:
+        result = run_import(
+            db_path, list(inputs), table=table, mapping_path=mapping_path, as_of=month, progress=on_progress
+        )
+    for note in result.notes:
+        click.echo(f"navigator: note: {note}", err=True)
+    as_of_text = f"{result.as_of:%Y-%m}" if result.as_of else "unknown"
+    click.echo(f"imported into {result.target} (as of {as_of_text}):")
+    width = max(len(name) for name in result.loaded)
+    for name, rows in result.loaded.items():
+        origin = ", ".join(result.sources.get(name, []))
+        if name == "revenue_movements" and result.transactions is not None:
+            origin = f"derived from {result.transactions:,} transactions in {origin}"
+        else:
+            origin = f"from {origin}"
+        click.echo(f"  {name:<{width}}  {rows:>9,} rows  {origin}")
+    if result.kept:
+        click.echo(f"kept from the previous file: {', '.join(result.kept)}")
+
+
 @cli.command()
 @click.argument("name", required=False)
 @db_option
