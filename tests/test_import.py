@@ -25,6 +25,7 @@ from handbuilt import build_handbuilt
 from navigator.cli import main
 from navigator.data import importer
 from navigator.data.importer import PAUSE_ENV, run_import
+from navigator.data.source import open_source
 from navigator.data.validate import uncovered_checks
 
 HEADER = (
@@ -842,6 +843,7 @@ def test_second_import_refuses_while_one_runs(tmp_path: Path, small: Path, navig
 READER = """
 import sys, time
 from pathlib import Path
+from navigator.data.source import open_source
 target, stop, reopen = sys.argv[1:4]
 db = open_source(target)
 while not Path(stop).exists():
@@ -883,3 +885,25 @@ def test_a_reader_keeps_answering_during_an_import_and_sees_the_new_data_after_r
         stop.touch()
         reader.communicate(timeout=30)
     assert reader.returncode == 0
+
+
+async def test_dashboard_refresh_shows_the_imported_data(tmp_path: Path, small: Path) -> None:
+    from navigator.ui.app import NavigatorApp
+
+    db = open_source(small)
+    app = NavigatorApp(db)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            assert "2 accounts" in str(app.query_one("#status").render())
+            run_import(small, [tmp_path / "accounts.csv", tmp_path / "revenue_movements.csv"])
+            await pilot.press("r")
+            for _ in range(5):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            assert "3 accounts" in str(app.query_one("#status").render())
+            assert app.db is not db and app.db.as_of == dt.date(2025, 9, 1)
+    finally:
+        db.close()
