@@ -228,7 +228,7 @@ def import_(
             origin = f"derived from {result.transactions:,} transactions in {origin}"
         else:
             origin = f"from {origin}"
-        click.echo(f"  {name:<{width}}  {rows:>9,} rows  {origin}")
+        click.echo(f"  {name:<{width}}  {rows:>9,} {'row ' if rows == 1 else 'rows'}  {origin}")
     if result.kept:
         click.echo(f"kept from the previous file: {', '.join(result.kept)}")
 

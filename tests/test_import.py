@@ -907,3 +907,76 @@ async def test_dashboard_refresh_shows_the_imported_data(tmp_path: Path, small: 
             assert app.db is not db and app.db.as_of == dt.date(2025, 9, 1)
     finally:
         db.close()
+
+
+# --- the README's three steps, as written ---------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_commands() -> list[str]:
+    """The `navigator ...` lines of the README's "Import your own data in three steps" section."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Import your own data in three steps")
+    end = text.index("\n## ", start + 3)
+    commands = []
+    in_code = False
+    for line in text[start:end].splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_code = not in_code
+        elif in_code and stripped.startswith("navigator "):
+            commands.append(stripped)
+    return commands
+
+
+async def test_readme_three_steps_work(tmp_path: Path) -> None:
+    import shlex
+    import shutil
+
+    from navigator.ui.app import NavigatorApp
+
+    shutil.copytree(ROOT / "docs" / "examples", tmp_path / "docs" / "examples")
+    commands = readme_commands()
+    assert [c.split()[1] for c in commands] == ["import", "--db", "report", "import", "report"]
+    for command in commands:
+        args = shlex.split(command)[1:]
+        if args[0] == "--db":  # the dashboard: below, driven by Pilot
+            continue
+        result = subprocess.run(
+            [sys.executable, "-m", "navigator", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "COLUMNS": "160"},
+        )  # fmt: skip
+        assert result.returncode == 0, (command, result.stderr)
+        if args[0] == "report":
+            assert "NRR" in result.stdout and "Win rate" in result.stdout
+    lifecycle = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "navigator", "report", "--db", "my.duckdb", "--format", "json"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True,
+        ).stdout
+    )  # fmt: skip
+    assert lifecycle["as_of"] == "2025-12"
+    figures = lifecycle["metrics"]
+    # ACC-001 1300 + ACC-002 750 + ACC-003 200 + ACC-004 1000 + ACC-006 800 + ACC-008 180
+    assert figures["mrr"]["value"] == 4230.0 and figures["customers"]["value"] == 6
+    assert figures["win_rate"]["value"] == 0.5  # OPP-013 won, OPP-012 lost in Oct-Dec 2025
+    billing = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "navigator", "report", "--db", "billing.duckdb", "--format", "json"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True,
+        ).stdout
+    )  # fmt: skip
+    # Acme 520 + 130, النور 200, Delta 300 at the end of December 2025
+    assert billing["as_of"] == "2025-12" and billing["metrics"]["mrr"]["value"] == 1150.0
+    db = open_source(tmp_path / "my.duckdb")
+    try:
+        app = NavigatorApp(db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            status = str(app.query_one("#status").render())
+            assert "data as of 2025-12" in status and "8 accounts" in status
+    finally:
+        db.close()

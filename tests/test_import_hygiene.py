@@ -7,12 +7,18 @@ import sys
 
 DATA_MODULES = [
     "navigator.data.errors",
+    "navigator.data.extensions",
+    "navigator.data.importer",
+    "navigator.data.mapping",
     "navigator.data.paths",
     "navigator.data.queries",
+    "navigator.data.readers",
     "navigator.data.report",
     "navigator.data.sample",
     "navigator.data.schema",
     "navigator.data.source",
+    "navigator.data.transactions",
+    "navigator.data.validate",
     "navigator.format",
     "navigator.output",
 ]
