@@ -807,6 +807,18 @@ def test_interrupted_import_leaves_the_file_unchanged_and_no_stray_files(
     assert _files(tmp_path) == listing
 
 
+def test_a_signal_after_the_swap_does_not_interrupt() -> None:
+    """Once the new file is in place, SIGTERM no longer raises: the import reports it complete."""
+    with importer.interruptible() as guard:
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        guard.swapped = True
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+    assert guard.received == [signal.SIGTERM, signal.SIGTERM]
+
+
 def test_killed_import_leaves_the_file_unchanged_and_the_next_import_cleans_up(tmp_path: Path, small: Path) -> None:
     before = sha256(small)
     process = _start_import(tmp_path, small, tmp_path / "go", "accounts.csv", "revenue_movements.csv")

@@ -449,3 +449,20 @@ def test_postgres_column_types_that_differ_are_cast(pg_server: PgServer, handbui
         assert frame["mrr"][0] == 615.0 and frame.schema["mrr"] == pl.Float64
     finally:
         db.close()
+
+
+def test_dashboard_source_errors_are_one_line() -> None:
+    assert_one_line_error(run_cli("--source", "md:analytics"), "MotherDuck")
+    assert_one_line_error(run_cli("--source", "postgres://postgres@127.0.0.1:1/x"), "Connection refused")
+
+
+def test_without_postgresql_the_tests_skip_on_a_laptop_and_fail_on_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pg_server
+
+    monkeypatch.setattr(pg_server, "find_bin_dir", lambda: None)
+    monkeypatch.setattr(pg_server, "ON_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="initdb and pg_ctl not found"):
+        next(pg_server.server_fixture())
+    monkeypatch.setattr(pg_server, "ON_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true but PostgreSQL cannot be used"):
+        next(pg_server.server_fixture())

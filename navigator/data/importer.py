@@ -31,6 +31,7 @@ import re
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -554,6 +555,7 @@ def build(
     tables: dict[str, pl.DataFrame],
     meta: dict[str, str],
     progress: Progress,
+    guard: Guard | None = None,
 ) -> list[str]:
     """Write the new database beside `target` and rename it over `target`; returns the tables kept."""
     tmp, spill = temp_paths(target)
@@ -615,7 +617,10 @@ def build(
         _remove(wal)
         _fsync(tmp)
         _pause_for_tests(tmp)
-        os.replace(tmp, target)
+        with _signals_held():  # a signal now must not say "not changed" about a replaced file
+            os.replace(tmp, target)
+            if guard is not None:
+                guard.swapped = True
         with contextlib.suppress(OSError):
             _fsync(target.parent)
     except BaseException:
@@ -638,31 +643,57 @@ def _write_meta(conn: duckdb.DuckDBPyConnection, meta: dict[str, str], exists: b
 # --- all together -------------------------------------------------------------------------------------------
 
 
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@dataclass
+class Guard:
+    """Signals received during an import, and whether the new file is already in place."""
+
+    received: list[int] = field(default_factory=list)
+    swapped: bool = False
+
+
 @contextlib.contextmanager
-def interruptible() -> Iterator[list[int]]:
+def interruptible() -> Iterator[Guard]:
     """Turn SIGINT (unless ignored), SIGTERM and SIGHUP into KeyboardInterrupt while an import runs, so
-    that it cleans up; yields the list of signals received. Main thread only."""
-    received: list[int] = []
+    that it cleans up. Once the new file is in place (`guard.swapped`), a signal only ends the process
+    after the import has finished. Signal handlers belong to the main thread: elsewhere, nothing changes."""
+    guard = Guard()
+    if threading.current_thread() is not threading.main_thread():
+        yield guard
+        return
 
     def handler(signum: int, frame: Any) -> None:
-        received.append(signum)
-        raise KeyboardInterrupt
+        guard.received.append(signum)
+        if not guard.swapped:
+            raise KeyboardInterrupt
 
     previous: dict[int, Any] = {}
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        signum = getattr(signal, name, None)
-        if signum is None:
-            continue
+    for signum in STOP_SIGNALS:
         current = signal.getsignal(signum)
         if signum == signal.SIGINT and current == signal.SIG_IGN:
             continue
         previous[signum] = current
         signal.signal(signum, handler)
     try:
-        yield received
+        yield guard
     finally:
         for signum, old_handler in previous.items():
             signal.signal(signum, old_handler)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for a moment (delivered when it ends)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def run_import(
@@ -680,7 +711,7 @@ def run_import(
     target = Path(target).expanduser()
     mapping = load_mapping(mapping_path)
     inputs, notes = plan_inputs([Path(p).expanduser() for p in paths], table, mapping, mapping_path)
-    with interruptible() as received:
+    with interruptible() as guard:
         try:
             old = inspect_old(target)
             clean_stale(target)
@@ -702,11 +733,14 @@ def run_import(
                 tables["revenue_movements"] = transactions.derive_movements(raw, month)
                 incoming.sources["revenue_movements"] = incoming.sources.pop(TRANSACTIONS)
             meta = _meta(tables.get("meta"), month, count_transactions is not None, now)
-            kept = build(target, old, tables, meta, report)
+            kept = build(target, old, tables, meta, report, guard)
         except BaseException as exc:
-            if received and not isinstance(exc, NavigatorError):
-                raise ImportInterrupted(received[0], target) from None
+            if guard.received and not guard.swapped and not isinstance(exc, NavigatorError):
+                raise ImportInterrupted(guard.received[0], target) from None
             raise
+    if guard.received:
+        name = signal.Signals(guard.received[0]).name
+        notes.append(f"{name} arrived after the new file was in place: the import is complete")
     loaded = {name: frame.height for name, frame in tables.items()}
     return ImportResult(
         target=target,
