@@ -8,6 +8,8 @@ Every error the user can fix ends with one line on stderr and exit code 2.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +52,14 @@ db_option = click.option(
     default=None,
     help="The DuckDB file to read (default: the bundled sample, generated on first use).",
 )
+source_option = click.option(
+    "--source",
+    "source",
+    default=None,
+    metavar="URI",
+    help="Where the data lives: a DuckDB file, parquet:DIR (one file a table), postgres://user@host:port/db, "
+    "ducklake:postgres:dbname=... host=..., or md:... (see docs/sources.md). Read-only.",
+)
 
 
 def filter_options(func: Any) -> Any:
@@ -79,6 +89,7 @@ theme_option = click.option(
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
+@source_option
 @config_option
 @theme_option
 @click.option("--present", is_flag=True, help="Presentation mode: big figures, panels cycle (see `present`).")
@@ -90,6 +101,7 @@ theme_option = click.option(
 def cli(
     ctx: click.Context,
     db_path: Path | None,
+    source: str | None,
     config_path: Path | None,
     theme: str | None,
     present: bool,
@@ -99,28 +111,37 @@ def cli(
 ) -> None:
     """navigator: are we building value or extracting it, and where is the market going?
 
-    Run without a command to open the dashboard on the sample data (or --db PATH).
+    Run without a command to open the dashboard on the sample data (or --db PATH, or --source URI).
     """
     ctx.obj = {"config_path": config_path}
     if ctx.invoked_subcommand is None:
-        launch_dashboard(db_path, config_path, theme=theme, present=present, cycle=cycle, ssh=ssh, mouse=not no_mouse)
+        launch_dashboard(
+            db_path, source, config_path, theme=theme, present=present, cycle=cycle, ssh=ssh, mouse=not no_mouse
+        )
 
 
 @cli.command()
 @db_option
+@source_option
 @config_option
 @theme_option
 @click.option("--cycle", type=float, default=None, help="Seconds per panel (default 20, or the config's).")
 @click.option("--no-mouse", is_flag=True, help="Do not capture the mouse.")
 def present(
-    db_path: Path | None, config_path: Path | None, theme: str | None, cycle: float | None, no_mouse: bool
+    db_path: Path | None,
+    source: str | None,
+    config_path: Path | None,
+    theme: str | None,
+    cycle: float | None,
+    no_mouse: bool,
 ) -> None:
     """Presentation mode for a projector: no chrome, big figures, panels cycle; Space pauses, arrows step."""
-    launch_dashboard(db_path, config_path, theme=theme, present=True, cycle=cycle, ssh=None, mouse=not no_mouse)
+    launch_dashboard(db_path, source, config_path, theme=theme, present=True, cycle=cycle, ssh=None, mouse=not no_mouse)
 
 
 def launch_dashboard(
     db_path: Path | None,
+    source: str | None,
     config_path: Path | None,
     *,
     theme: str | None,
@@ -145,7 +166,9 @@ def launch_dashboard(
         os.environ.setdefault("TEXTUAL_FPS", "20")
         os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
         os.environ.setdefault("TEXTUAL_SMOOTH_SCROLL", "0")
-    db = open_db(db_path if db_path is not None else _config_source(config))
+    if db_path is None and source is None:
+        source = config.source
+    db = open_db(db_path, source)
     from navigator.data.report import Filters, ViewState
     from navigator.ui.app import _last_complete_month, run_dashboard
     from navigator.ui.themes import DARK_THEME, LIGHT_THEME
@@ -169,19 +192,15 @@ def launch_dashboard(
     )
 
 
-def _config_source(config: Any) -> Path | None:
-    return Path(config.source).expanduser() if config.source else None
-
-
-def _db_path_or_configured(db_path: Path | None) -> Path | None:
-    """--db if given, else the settings file's data source (the root command's --config)."""
-    if db_path is not None:
-        return db_path
+def _data_location(db_path: Path | None, source: str | None) -> tuple[Path | None, str | None]:
+    """--db or --source if given, else the settings file's source (the root command's --config)."""
+    if db_path is not None or source is not None:
+        return db_path, source
     from navigator.config import load_config
 
     root = click.get_current_context().find_root()
     config_path = (root.obj or {}).get("config_path")
-    return _config_source(load_config(config_path))
+    return None, load_config(config_path).source
 
 
 @cli.command()
@@ -233,45 +252,113 @@ def _refuse_to_replace_foreign_file(target: Path) -> None:
 
 def generate_with_progress(target: Path, seed: int, scale: str | int) -> dict[str, int]:
     """Generate with a Rich progress bar that appears only if it takes more than a second."""
+    from navigator.data.sample import generate
+
+    with delayed_progress("sample") as on_progress:
+        return generate(target, seed=seed, scale=scale, progress=on_progress)
+
+
+@contextmanager
+def delayed_progress(title: str, delay: float = 1.0) -> Iterator[Callable[[float, str], None]]:
+    """A `progress(fraction, label)` callback that draws a Rich bar on stderr once `delay` seconds
+    have passed (quick work shows nothing), and removes it at the end."""
     import time
 
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from navigator.data.sample import generate
 
     started = time.monotonic()
     progress = Progress(
-        TextColumn("[bold]sample[/]"),
+        TextColumn(f"[bold]{title}[/]"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         transient=True,
+        console=Console(stderr=True),
     )
     task = progress.add_task("starting", total=1.0)
     shown = False
 
     def on_progress(fraction: float, label: str) -> None:
         nonlocal shown
-        if not shown and time.monotonic() - started > 1.0:
+        if not shown and time.monotonic() - started > delay:
             progress.start()
             shown = True
         progress.update(task, completed=fraction, description=label)
 
     try:
-        return generate(target, seed=seed, scale=scale, progress=on_progress)
+        yield on_progress
     finally:
         if shown:
             progress.stop()
 
 
+@cli.command("import")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE_OR_DIR...")
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The DuckDB file to create or update (its other tables are kept).",
+)
+@click.option("--table", default=None, help="The table the files fill (default: each file's name).")
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A TOML file that renames columns and sets constant values (docs/import.md).",
+)
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM", help="The data's as-of month (default: derived).")
+def import_(
+    inputs: tuple[Path, ...], db_path: Path, table: str | None, mapping_path: Path | None, as_of: str | None
+) -> None:
+    """Import CSV, Parquet or JSON exports into a navigator database, validated, atomically.
+
+    Each file fills the table it is named after (accounts.csv -> accounts), or --table. A
+    transactions file (account_id, date, amount) becomes monthly revenue movements. Nothing is
+    written unless every file passes every check; the old file is replaced in one rename.
+    """
+    from navigator.data.importer import run_import
+
+    month = _parse_month_option(as_of)
+    with delayed_progress("import") as on_progress:
+        result = run_import(
+            db_path, list(inputs), table=table, mapping_path=mapping_path, as_of=month, progress=on_progress
+        )
+    for note in result.notes:
+        click.echo(f"navigator: note: {note}", err=True)
+    as_of_text = f"{result.as_of:%Y-%m}" if result.as_of else "unknown"
+    click.echo(f"imported into {result.target} (as of {as_of_text}):")
+    width = max(len(name) for name in result.loaded)
+    for name, rows in result.loaded.items():
+        origin = ", ".join(result.sources.get(name, []))
+        if name == "revenue_movements" and result.transactions is not None:
+            origin = f"derived from {result.transactions:,} transactions in {origin}"
+        else:
+            origin = f"from {origin}"
+        click.echo(f"  {name:<{width}}  {rows:>9,} {'row ' if rows == 1 else 'rows'}  {origin}")
+    if result.kept:
+        click.echo(f"kept from the previous file: {', '.join(result.kept)}")
+
+
 @cli.command()
 @click.argument("name", required=False)
 @db_option
+@source_option
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_QUERY), default="table", show_default=True)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
-def query(name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: str, list_queries: bool) -> None:
+def query(
+    name: str | None,
+    db_path: Path | None,
+    source: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    list_queries: bool,
+) -> None:
     """Run one named query (queries/*/NAME.sql) and print its rows."""
     from navigator.data import queries
     from navigator.data.errors import UsageError
@@ -289,7 +376,7 @@ def query(name: str | None, db_path: Path | None, params: tuple[str, ...], fmt: 
             raise UsageError(f"--param takes KEY=VALUE, got {item!r}")
         values[key.strip()] = value
     named.bind(values, as_of=None if "as_of" in values else _placeholder_month())  # validate names and types
-    db = open_db(_db_path_or_configured(db_path))
+    db = open_db(*_data_location(db_path, source))
     try:
         frame = db.run(name, **values)
     finally:
@@ -335,6 +422,7 @@ def _print_frame(frame: Any, fmt: str, title: str) -> None:
 
 @cli.command()
 @db_option
+@source_option
 @click.option(
     "--as-of",
     "as_of",
@@ -355,6 +443,7 @@ def _print_frame(frame: Any, fmt: str, title: str) -> None:
 @filter_options
 def report(
     db_path: Path | None,
+    source: str | None,
     as_of: str | None,
     window: int,
     compare: str,
@@ -378,7 +467,7 @@ def report(
     if table and fmt not in ("csv", "json"):
         raise UsageError("--table goes with --format csv or --format json")
     month = _parse_month_option(as_of)
-    db = open_db(_db_path_or_configured(db_path))
+    db = open_db(*_data_location(db_path, source))
     try:
         if fmt == "table":
             from rich.console import Console
@@ -435,6 +524,7 @@ def _filters(options: dict[str, str | None]) -> Filters:
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM", help="The month to show (default: latest).")
 @click.option("--window", type=int, default=3, show_default=True, help="Months in a period (1, 3, 6 or 12).")
 @db_option
+@source_option
 @filter_options
 def snapshot(
     out: Path,
@@ -444,6 +534,7 @@ def snapshot(
     as_of: str | None,
     window: int,
     db_path: Path | None,
+    source: str | None,
     **filters: str | None,
 ) -> None:
     """Render a panel to SVG (or PNG) for slides; the same data gives the same picture."""
@@ -457,7 +548,7 @@ def snapshot(
     if window not in (1, 3, 6, 12):
         raise UsageError(f"--window must be 1, 3, 6 or 12, got {window}")
     month = _parse_month_option(as_of)
-    db = open_db(_db_path_or_configured(db_path))
+    db = open_db(*_data_location(db_path, source))
     try:
         from navigator.ui.app import _last_complete_month
 
@@ -471,10 +562,16 @@ def snapshot(
         click.echo(f"wrote {path}")
 
 
-def open_db(db_path: Path | None) -> Database:
-    """The file the user named, or the sample (generated on first use, with a visible message)."""
-    from navigator.data.source import open_database
+def open_db(db_path: Path | None, source: str | None = None) -> Database:
+    """The file or source the user named, or the sample (generated on first use, with a visible message)."""
+    from navigator.data.source import open_database, open_source
 
+    if db_path is not None and source is not None:
+        from navigator.data.errors import UsageError
+
+        raise UsageError("give --db PATH or --source URI, not both")
+    if source is not None:
+        return open_source(source)
     if db_path is not None:
         return open_database(db_path)
     from navigator.data.paths import default_sample_path

@@ -48,20 +48,36 @@ LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-lo
     default=None,
     help="The DuckDB file to read (default: the bundled sample, generated on first use).",
 )
+@click.option(
+    "--source",
+    "source",
+    default=None,
+    metavar="URI",
+    help="Where the data lives, as for `navigator --source` (see docs/sources.md).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, db_path: Path | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, db_path: Path | None, source: str | None) -> None:
     """The dashboard in a browser: one read-only dashboard per visitor (no login: local by default).
 
     Options given before `serve` (`navigator --config FILE --theme light serve`) apply to every
     visitor's dashboard, as they would to `navigator` alone.
     """
-    from navigator.cli import _db_path_or_configured, open_db
+    from navigator.cli import _data_location, open_db
     from navigator.data.paths import default_sample_path
 
     root = ctx.find_root()
-    chosen = _db_path_or_configured(db_path or root.params.get("db_path"))  # --db, else the config's source
-    open_db(chosen).close()  # one clear line if it cannot be read; generates a missing sample
-    path = (chosen.expanduser() if chosen is not None else default_sample_path()).resolve()
+    # --db/--source here or before `serve`, else the settings file's source, else the sample
+    chosen_path, chosen_source = _data_location(
+        db_path or root.params.get("db_path"), source or root.params.get("source")
+    )
+    db = open_db(chosen_path, chosen_source)  # one clear line if it cannot be read; generates a missing sample
+    label = db.label
+    db.close()
+    if chosen_source is not None:
+        data_args = ["--source", chosen_source]
+    else:
+        path = (chosen_path.expanduser() if chosen_path is not None else default_sample_path()).resolve()
+        data_args, label = ["--db", str(path)], str(path)
     check_port_free(host, port)
     if not is_loopback(host):
         click.echo(
@@ -69,16 +85,16 @@ def serve(ctx: click.Context, host: str, port: int, db_path: Path | None) -> Non
             "anyone who can reach this address can see the data",
             err=True,
         )
-    run_server(dashboard_command(path, root_options(root)), host, port, label=str(path))
+    run_server(dashboard_command(data_args, root_options(root)), host, port, label=label)
 
 
 def root_options(root: click.Context) -> list[str]:
-    """The top-level options the user gave (not --db: that is resolved here), to give each visitor's app."""
+    """The top-level options the user gave (not --db/--source: resolved here), to give each visitor's app."""
     from click.core import ParameterSource
 
     args: list[str] = []
     for param in root.command.params:
-        if not isinstance(param, click.Option) or param.is_eager or param.name in (None, "db_path"):
+        if not isinstance(param, click.Option) or param.is_eager or param.name in (None, "db_path", "source"):
             continue
         if root.get_parameter_source(param.name) not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
             continue
@@ -96,9 +112,9 @@ def root_options(root: click.Context) -> list[str]:
     return args
 
 
-def dashboard_command(db_path: Path, options: list[str] | None = None) -> str:
+def dashboard_command(data_args: list[str], options: list[str] | None = None) -> str:
     """The shell command textual-serve runs for each visitor: this Python, this package, read-only dashboard."""
-    parts = [sys.executable, "-m", "navigator", *(options or []), "--db", str(db_path)]
+    parts = [sys.executable, "-m", "navigator", *(options or []), *data_args]
     return "exec " + " ".join(shlex.quote(part) for part in parts)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_server import PgServer, server_fixture
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +23,9 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _isolated_sample_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep any test that touches the default sample out of the checkout and the home dir."""
     monkeypatch.setenv("NAVIGATOR_SAMPLE", str(tmp_path / "default-sample.duckdb"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A throwaway PostgreSQL on 127.0.0.1 (tests/pg_server.py): skipped without one, failed on CI."""
+    yield from server_fixture()

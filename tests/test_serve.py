@@ -396,7 +396,7 @@ def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[in
 
 def test_dashboard_command_quotes_the_path() -> None:
     path = Path('/data/it\'s a "test" $(rm -rf ~).duckdb')
-    command = dashboard_command(path)
+    command = dashboard_command(["--db", str(path)])
     assert command.startswith("exec ")
     assert shlex.split(command)[1:] == [sys.executable, "-m", "navigator", "--db", str(path)]
 
@@ -404,6 +404,7 @@ def test_dashboard_command_quotes_the_path() -> None:
 def test_top_level_options_reach_every_visitors_dashboard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     @click.group()
     @click.option("--db", "db_path", type=click.Path(path_type=Path))
+    @click.option("--source", "source")
     @click.option("--config", "config_path", type=click.Path(path_type=Path))
     @click.option("--theme", type=click.Choice(["dark", "light"]))
     @click.option("--present", is_flag=True)
@@ -415,9 +416,23 @@ def test_top_level_options_reach_every_visitors_dashboard(tmp_path: Path, monkey
         pass
 
     monkeypatch.chdir(tmp_path)
-    argv = ["--db", "a.duckdb", "--config", "c.toml", "--theme", "light", "--no-ssh", "--tag", "x", "--tag", "y"]
+    argv = [
+        "--db",
+        "a.duckdb",
+        "--source",
+        "parquet:x",
+        "--config",
+        "c.toml",
+        "--theme",
+        "light",
+        "--no-ssh",
+        "--tag",
+        "x",
+        "--tag",
+        "y",
+    ]
     context = root.make_context("navigator", [*argv, "serve"])
-    # --db is resolved by serve itself; what was not given is not passed; paths become absolute.
+    # --db/--source are resolved by serve itself; what was not given is not passed; paths become absolute.
     assert root_options(context) == [
         "--config",
         str(tmp_path.resolve() / "c.toml"),
@@ -431,7 +446,7 @@ def test_top_level_options_reach_every_visitors_dashboard(tmp_path: Path, monkey
     ]
     options = root_options(root.make_context("navigator", ["--present", "--ssh", "serve"]))
     assert options == ["--present", "--ssh"]
-    command = dashboard_command(tmp_path / "a b.duckdb", options)
+    command = dashboard_command(["--db", str(tmp_path / "a b.duckdb")], options)
     assert shlex.split(command)[1:] == [
         sys.executable,
         "-m",

@@ -1,9 +1,25 @@
-"""Open a navigator database read-only and say plainly what is wrong when it can't be.
+"""Open a navigator data source read-only and say plainly what is wrong when it can't be.
 
-The dashboard, `report` and `query` only ever read: the file is opened with
-`read_only=True`, so nothing here can modify it. Tables the file lacks (all but
-`accounts` and `revenue_movements` are optional) are stood in for by empty
-temporary tables of the right shape on each cursor, so every named query runs
+The dashboard, `report` and `query` only ever read. A source is named by a URI
+(`parse_source`):
+
+- a DuckDB file (`duckdb:/path/file.duckdb` or a plain path), attached `READ_ONLY`;
+- a folder of Parquet files, one a table (`parquet:/dir` or a plain directory path);
+- PostgreSQL (`postgres://user@host:port/db`, `postgresql://...`, or `postgres:dbname=... host=...`),
+  attached through DuckDB's postgres extension with `READ_ONLY`;
+- DuckLake (`ducklake:postgres:dbname=... host=...`, or `ducklake:/path/catalog.ducklake`), attached
+  with `READ_ONLY`;
+- MotherDuck (`md:...`), which needs an extension DuckDB downloads from the network.
+
+Every source is reached from an in-memory DuckDB database of its own, in which each navigator
+table is a view onto the source's table (`SELECT ... FROM src.public.accounts`, with a cast only
+where the source's column type differs). Views live in the database, not in one
+connection, so every cursor (one a thread, one a session) sees them; the postgres and ducklake
+scanners push the queries' filters down through them. The named queries keep their unqualified
+table names on every source.
+
+Tables the source lacks (all but `accounts` and `revenue_movements` are optional) are stood
+in for by empty temporary tables of the right shape on each cursor, so every named query runs
 and the panels can show what data would fill them.
 """
 
@@ -20,8 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from navigator.data import queries
+from navigator.data import extensions, queries
 from navigator.data.errors import DataSourceError
+from navigator.data.extensions import NO_DOWNLOADS, sql_string
 from navigator.data.schema import ALL_TABLES, REQUIRED_TABLES, table_ddl
 
 if TYPE_CHECKING:
@@ -31,19 +48,42 @@ if TYPE_CHECKING:
 @cache
 def expected_columns() -> dict[str, tuple[str, ...]]:
     """Column names of each navigator table, read from the DDL."""
+    return {table: tuple(types) for table, types in expected_types().items()}
+
+
+@cache
+def expected_types() -> dict[str, dict[str, str]]:
+    """Column name -> DuckDB type name (VARCHAR, DATE, DOUBLE, ...) of each navigator table, from the DDL."""
     conn = duckdb.connect()
     try:
         for ddl in table_ddl().values():
             conn.execute(ddl)
         rows = conn.execute(
-            "SELECT table_name, column_name FROM information_schema.columns ORDER BY table_name, ordinal_position"
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "ORDER BY table_name, ordinal_position"
         ).fetchall()
     finally:
         conn.close()
-    columns: dict[str, list[str]] = {}
-    for table, column in rows:
-        columns.setdefault(table, []).append(column)
-    return {table: tuple(names) for table, names in columns.items()}
+    types: dict[str, dict[str, str]] = {}
+    for table, column, data_type in rows:
+        types.setdefault(table, {})[column] = data_type
+    return types
+
+
+SOURCE_KINDS = ("duckdb", "parquet", "postgres", "ducklake", "motherduck")
+# How long to wait for a PostgreSQL server before saying it cannot be reached (libpq's default is forever).
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where the data lives: a kind and its target (a path, or the string handed to ATTACH)."""
+
+    kind: str  # one of SOURCE_KINDS
+    target: str
+    label: str  # shown on screens and in messages; never contains a password
+    schema: str | None = None  # postgres: the schema that holds the tables (default: public)
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # strings scrubbed from error messages
 
 
 @dataclass
@@ -58,6 +98,8 @@ class Database:
     opened_at: dt.datetime
     # Called with the query name before each query runs; tests use it to make queries slow.
     query_hook: Callable[[str], None] | None = field(default=None, repr=False)
+    # Where it was opened from, so that `reopen()` can read the source again.
+    spec: SourceSpec | None = field(default=None, repr=False)
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
@@ -87,6 +129,15 @@ class Database:
         cursor = self.conn.cursor()
         _add_stand_ins(cursor, self.missing_tables)
         return Session(self, cursor)
+
+    def reopen(self) -> Database:
+        """The same source opened again: a DuckDB file replaced since (by `navigator import`) shows
+        its new contents. This database stays open; close it when nothing uses it any more."""
+        if self.spec is None:
+            raise DataSourceError(f"{self.label} cannot be reopened")
+        fresh = open_source(self.spec)
+        fresh.query_hook = self.query_hook
+        return fresh
 
     def close(self) -> None:
         self.conn.close()
@@ -146,16 +197,268 @@ def open_database(path: str | Path) -> Database:
     if not path.exists():
         raise DataSourceError(f"no such file: {path}")
     if path.is_dir():
-        raise DataSourceError(f"{path} is a directory, not a DuckDB file")
+        raise DataSourceError(f"{path} is a directory, not a DuckDB file (a folder of Parquet files: parquet:{path})")
+    spec = SourceSpec("duckdb", str(path), str(path))
+    # Attached to an in-memory database of its own rather than opened with duckdb.connect(path):
+    # DuckDB keeps one instance per path and process, so a second connect() would hand back the
+    # first one, still reading the file as it was, even after `navigator import` replaced it.
+    conn = _memory_connection()
     try:
-        conn = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise DataSourceError(_explain_open_error(path, exc)) from None
-    try:
-        return _inspect(conn, str(path))
+        try:
+            conn.execute(f"ATTACH {sql_string(str(path))} AS src (READ_ONLY)")
+        except duckdb.Error as exc:
+            raise DataSourceError(_explain_open_error(path, exc)) from None
+        _create_views(conn, spec, "src", "main")
+        return _inspect(conn, str(path), spec)
     except BaseException:
         conn.close()
         raise
+
+
+def _memory_connection() -> duckdb.DuckDBPyConnection:
+    """The in-memory database that holds a source's views (and, per cursor, the stand-ins)."""
+    conn = duckdb.connect(config=NO_DOWNLOADS)
+    # DuckDB 1.5.5's Top-N window elimination mis-binds columns when a view's scan feeds
+    # `QUALIFY row_number() ... = 1` (market_horizon: "Failed to bind column reference"; duckdb#24710,
+    # fixed by duckdb#25267 after 1.5.5). Off for every cursor; the results are the same.
+    conn.execute("SET GLOBAL disabled_optimizers = 'top_n_window_elimination'")
+    return conn
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+
+
+def parse_source(text: str | Path) -> SourceSpec:
+    """A source URI as the user typed it (see the module docstring), or a UsageError-like DataSourceError."""
+    if isinstance(text, Path):
+        text = str(text)
+    raw = text.strip()
+    if not raw:
+        raise DataSourceError("--source is empty: give a DuckDB file, a Parquet folder, or a URI")
+    lowered = raw.lower()
+    if lowered.startswith(("md:", "motherduck:")):
+        return SourceSpec("motherduck", raw, _hide_password(raw), secrets=_passwords(raw))
+    if lowered.startswith(("postgres://", "postgresql://")):
+        return _postgres_uri(raw)
+    if lowered.startswith(("postgres:", "postgresql:")):
+        keywords = raw.split(":", 1)[1].strip()
+        if not keywords:
+            raise DataSourceError(f"{raw!r}: after postgres: give a URI or keywords such as 'dbname=crm host=db'")
+        return _postgres_keywords(keywords)
+    if lowered.startswith("ducklake:"):
+        if not raw[len("ducklake:") :].strip():
+            raise DataSourceError(
+                f"{raw!r}: after ducklake: give the catalog, e.g. ducklake:postgres:dbname=lake host=db"
+            )
+        return SourceSpec("ducklake", raw, _hide_password(raw), secrets=_passwords(raw))
+    if lowered.startswith("duckdb:"):
+        path = str(Path(raw[len("duckdb:") :]).expanduser())
+        return SourceSpec("duckdb", path, path)
+    if lowered.startswith("parquet:"):
+        path = str(Path(raw[len("parquet:") :]).expanduser())
+        return SourceSpec("parquet", path, f"parquet:{path}")
+    scheme = _SCHEME.match(raw)
+    if scheme and (raw[scheme.end() :].startswith("//") or (len(scheme.group(1)) > 1 and not Path(raw).exists())):
+        kinds = "a DuckDB file, parquet:DIR, postgres://..., ducklake:..., md:..."
+        raise DataSourceError(f"unknown kind of source {scheme.group(1)!r} in {_hide_password(raw)!r}: use {kinds}")
+    path = Path(raw).expanduser()
+    if path.is_dir():
+        return SourceSpec("parquet", str(path), f"parquet:{path}")
+    return SourceSpec("duckdb", str(path), str(path))
+
+
+def _postgres_uri(raw: str) -> SourceSpec:
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(raw)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((value for key, value in query if key == "schema"), None)
+    query = [(key, value) for key, value in query if key != "schema"]  # navigator's, not libpq's
+    if not any(key == "connect_timeout" for key, _ in query):
+        query.append(("connect_timeout", str(CONNECT_TIMEOUT_SECONDS)))
+    target = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    shown_query = urlencode([(k, v) for k, v in query if k not in ("connect_timeout", "password")])
+    if schema:
+        shown_query = "&".join(filter(None, [shown_query, f"schema={schema}"]))
+    netloc = parts.netloc
+    secrets: tuple[str, ...] = ()
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+        secrets = (parts.password,)
+    secrets += tuple(value for key, value in query if key == "password" and value)
+    label = urlunsplit((parts.scheme, netloc, parts.path, shown_query, ""))
+    return SourceSpec("postgres", target, label, schema=schema or None, secrets=secrets)
+
+
+def _postgres_keywords(keywords: str) -> SourceSpec:
+    schema_match = re.search(r"(?:^|\s)schema\s*=\s*(\S+)", keywords)
+    schema = schema_match.group(1) if schema_match else None
+    target = re.sub(r"(?:^|\s)schema\s*=\s*\S+", "", keywords).strip()
+    if "connect_timeout" not in target:
+        target += f" connect_timeout={CONNECT_TIMEOUT_SECONDS}"
+    label = "postgres:" + _hide_password(re.sub(r"\s*connect_timeout=\d+$", "", target))
+    return SourceSpec("postgres", target, label, schema=schema, secrets=_passwords(keywords))
+
+
+_PASSWORD_KEYWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+_PASSWORD_IN_URI = re.compile(r"(://[^:/@\s]+:)([^@\s]+)(@)")
+
+
+def _hide_password(text: str) -> str:
+    text = _PASSWORD_KEYWORD.sub(r"\1***", text)
+    return _PASSWORD_IN_URI.sub(r"\1***\3", text)
+
+
+def _passwords(text: str) -> tuple[str, ...]:
+    found = [match.group(2).strip("'") for match in _PASSWORD_KEYWORD.finditer(text)]
+    found += [match.group(2) for match in _PASSWORD_IN_URI.finditer(text)]
+    return tuple(secret for secret in found if secret)
+
+
+def open_source(source: str | Path | SourceSpec) -> Database:
+    """Open any source read-only (see the module docstring); DataSourceError with one plain line if not."""
+    spec = source if isinstance(source, SourceSpec) else parse_source(source)
+    if spec.kind == "duckdb":
+        return open_database(spec.target)
+    if spec.kind == "motherduck":
+        return _open_motherduck(spec)
+    conn = _memory_connection()
+    try:
+        if spec.kind == "parquet":
+            _attach_parquet_folder(conn, spec)
+        elif spec.kind == "postgres":
+            extensions.load(conn, "postgres", "reading PostgreSQL")
+            options = "TYPE postgres, READ_ONLY" + (f", SCHEMA {sql_string(spec.schema)}" if spec.schema else "")
+            _attach(conn, spec, options)
+            _create_views(conn, spec, "src", spec.schema or "public")
+        elif spec.kind == "ducklake":
+            if "postgres:" in spec.target.lower():
+                extensions.load(conn, "postgres", "a DuckLake with its catalog in PostgreSQL")
+            extensions.load(conn, "ducklake", "reading DuckLake")
+            _attach(conn, spec, "READ_ONLY")
+            _create_views(conn, spec, "src", "main")
+        else:  # pragma: no cover - parse_source only makes the kinds above
+            raise DataSourceError(f"unknown kind of source: {spec.kind}")
+        return _inspect(conn, spec.label, spec)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _attach(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, options: str) -> None:
+    # ATTACH takes no bound parameters: the user's own connection string is quoted instead.
+    try:
+        conn.execute(f"ATTACH {sql_string(spec.target)} AS src ({options})")
+    except duckdb.Error as exc:
+        raise DataSourceError(f"cannot open {spec.label}: {_scrub(_first_line(str(exc)), spec)}") from None
+
+
+def _scrub(message: str, spec: SourceSpec) -> str:
+    """An error from DuckDB or libpq without the connection string (already shown) or any password."""
+    message = re.sub(r'^Unable to connect to Postgres at "[^"]*":\s*', "", message)
+    for secret in spec.secrets:
+        message = message.replace(secret, "***")
+    return _hide_password(message)
+
+
+def _open_motherduck(spec: SourceSpec) -> Database:
+    installed = duckdb.connect(config=NO_DOWNLOADS)
+    try:
+        row = installed.execute(
+            "SELECT installed FROM duckdb_extensions() WHERE extension_name = 'motherduck'"
+        ).fetchone()
+    finally:
+        installed.close()
+    if not row or not row[0]:
+        raise DataSourceError(
+            f"cannot open {spec.label}: MotherDuck needs DuckDB's motherduck extension, which DuckDB "
+            "downloads from the network on first use; it is not installed here and navigator never "
+            "downloads extensions (run navigator where it can be installed, or copy the data into a "
+            "DuckDB file and use --db)"
+        )
+    try:
+        conn = duckdb.connect(spec.target, read_only=True, config=NO_DOWNLOADS)
+    except duckdb.Error as exc:
+        raise DataSourceError(f"cannot open {spec.label}: {_scrub(_first_line(str(exc)), spec)}") from None
+    try:
+        return _inspect(conn, spec.label, spec)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _attach_parquet_folder(conn: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """One view a table over `DIR/<table>.parquet` (or the Parquet files in `DIR/<table>/`)."""
+    folder = Path(spec.target)
+    if not folder.exists():
+        raise DataSourceError(f"no such folder: {folder}")
+    if not folder.is_dir():
+        raise DataSourceError(f"{folder} is a file, not a folder of Parquet files (a DuckDB file: --db {folder})")
+    found: dict[str, str] = {}
+    for name in ALL_TABLES:
+        single = folder / f"{name}.parquet"
+        parts = folder / name
+        if single.is_file():
+            found[name] = str(single)
+        elif parts.is_dir() and any(parts.rglob("*.parquet")):
+            found[name] = str(parts / "**" / "*.parquet")
+    if not found:
+        any_parquet = any(folder.glob("*.parquet"))
+        what = (
+            "none of its Parquet files is named after a navigator table" if any_parquet else "it has no Parquet files"
+        )
+        raise DataSourceError(
+            f"{spec.label} is not a navigator folder: {what} (expected accounts.parquet, "
+            "revenue_movements.parquet, ...; see docs/schema.md)"
+        )
+    for name, pattern in found.items():
+        relation = f"read_parquet({sql_string(pattern)})"
+        try:
+            _create_view(conn, name, relation)
+        except duckdb.Error as exc:
+            raise DataSourceError(f"cannot read {pattern}: {_first_line(str(exc))}") from None
+
+
+def _create_views(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, catalog: str, schema: str) -> None:
+    """A view in the in-memory database for each navigator table the attached source has."""
+    try:
+        rows = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ?",
+            [catalog, schema],
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise DataSourceError(f"cannot read {spec.label}: {_scrub(_first_line(str(exc)), spec)}") from None
+    names = {str(row[0]).lower(): str(row[0]) for row in rows}
+    for table in ALL_TABLES:
+        if table in names:
+            relation = f"{_ident(catalog)}.{_ident(schema)}.{_ident(names[table])}"
+            try:
+                _create_view(conn, table, relation)
+            except duckdb.Error as exc:
+                raise DataSourceError(f"cannot read {spec.label}: {_scrub(_first_line(str(exc)), spec)}") from None
+
+
+def _create_view(conn: duckdb.DuckDBPyConnection, table: str, relation: str) -> None:
+    """`CREATE VIEW main.<table>` selecting navigator's columns from `relation` by name (case-insensitively),
+    cast to the schema's type only where the source's type differs; other columns are left out, and
+    a column the source lacks is reported when the view is inspected."""
+    described = conn.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    source_types = {str(row[0]).lower(): (str(row[0]), str(row[1])) for row in described}
+    columns = []
+    for column, wanted in expected_types()[table].items():
+        if column not in source_types:
+            continue
+        name, actual = source_types[column]
+        if actual.upper() == wanted.upper():
+            columns.append(f"{_ident(name)} AS {_ident(column)}")
+        else:
+            columns.append(f"CAST({_ident(name)} AS {wanted}) AS {_ident(column)}")
+    select = ", ".join(columns) if columns else "NULL AS _no_columns"
+    conn.execute(f"CREATE VIEW main.{table} AS SELECT {select} FROM {relation}")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _explain_open_error(path: Path, exc: duckdb.Error) -> str:
@@ -178,7 +481,7 @@ def _first_line(message: str) -> str:
     return re.sub(r"^[A-Za-z ]*Error: ", "", line)
 
 
-def _inspect(conn: duckdb.DuckDBPyConnection, label: str) -> Database:
+def _inspect(conn: duckdb.DuckDBPyConnection, label: str, spec: SourceSpec | None = None) -> Database:
     """Check the file holds navigator's tables with their columns; count rows; find the as-of month."""
     try:
         rows = conn.execute(
@@ -220,6 +523,7 @@ def _inspect(conn: duckdb.DuckDBPyConnection, label: str) -> Database:
         missing_tables=missing,
         as_of=_find_as_of(conn, "meta" in found),
         opened_at=dt.datetime.now().astimezone(),
+        spec=spec,
     )
 
 

@@ -56,6 +56,15 @@ class DimensionsLoaded(Message):
         super().__init__()
 
 
+class DataReopened(Message):
+    """The source was read again (`r`): a fresh database, or why it could not be opened."""
+
+    def __init__(self, db: Database | None, error: str | None) -> None:
+        self.db = db
+        self.error = error
+        super().__init__()
+
+
 class NavigatorApp(App[None]):
     """Are we building value or extracting it, and where is the market going?"""
 
@@ -363,9 +372,37 @@ class NavigatorApp(App[None]):
         self.active_panel().focus()
 
     def action_refresh(self) -> None:
+        """Read the source again: a file that `navigator import` replaced shows its new data."""
+        self.notify("reading the data again", timeout=2)
+        if self.db.spec is None:
+            self._cache.clear()
+            self._request_active_panel(force=True)
+            return
+        self.run_worker(self._reopen_in_thread, thread=True, exclusive=True, group="reopen")
+
+    def _reopen_in_thread(self) -> None:
+        from navigator.data.errors import NavigatorError
+
+        try:
+            fresh = self.db.reopen()
+        except NavigatorError as exc:
+            self.post_message(DataReopened(None, str(exc)))
+            return
+        self.post_message(DataReopened(fresh, None))
+
+    def on_data_reopened(self, message: DataReopened) -> None:
+        if message.db is None:
+            self.notify(f"could not read the data again: {message.error}", severity="error", timeout=8)
+            return
+        # The earlier database is left open: a drill-down screen may still read it, and the one the
+        # app was given belongs to its caller. A DuckDB file replaced by an import stays readable.
+        self._cancel_all()
+        self.db = message.db
         self._cache.clear()
+        self._pending.clear()
+        self._update_bars()
+        self.load_dimensions()
         self._request_active_panel(force=True)
-        self.notify("refreshing from the data file", timeout=2)
 
     def action_shift_month(self, step: int) -> None:
         month = add_months(self.state.as_of, step)
