@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,9 @@ import click
 from navigator import __version__
 
 if TYPE_CHECKING:
-    from navigator.data.report import Filters
+    from navigator.data.report import Filters, ViewState
     from navigator.data.source import Database
+    from navigator.ui.app import Opener
 
 FORMATS_QUERY = ("table", "csv", "json")
 FORMATS_REPORT = ("table", "markdown", "json", "csv")
@@ -150,7 +152,14 @@ def launch_dashboard(
     ssh: bool | None,
     mouse: bool,
 ) -> None:
-    """Open the dashboard with the settings file's defaults under the command line's choices."""
+    """Open the dashboard with the settings file's defaults under the command line's choices.
+
+    In a terminal the first frame comes first: the app opens the data in a worker after
+    painting, so DuckDB and Polars load while the user already sees the dashboard's chrome. An
+    error in opening ends the app with `open_error`, printed here as the usual one line (exit 2).
+    Without a terminal (pipes, textual-serve) there is no frame to hurry, and the data is
+    opened before the app starts, as every other command does.
+    """
     import os
 
     from navigator.config import load_config
@@ -168,21 +177,27 @@ def launch_dashboard(
         os.environ.setdefault("TEXTUAL_SMOOTH_SCROLL", "0")
     if db_path is None and source is None:
         source = config.source
-    db = open_db(db_path, source)
     from navigator.data.report import Filters, ViewState
-    from navigator.ui.app import _last_complete_month, run_dashboard
+    from navigator.ui.app import Opener, _last_complete_month, run_dashboard
     from navigator.ui.themes import DARK_THEME, LIGHT_THEME
 
+    def initial_state(db: Database) -> ViewState:
+        return ViewState(
+            as_of=db.as_of or _last_complete_month(),
+            window=config.window,
+            compare=config.compare,
+            filters=Filters(**config.filters),
+        )
+
+    data: Database | Opener
+    if _in_terminal():
+        data = Opener(_check_before_opening(db_path, source), partial(open_db, db_path, source))
+    else:
+        data = open_db(db_path, source)
     chosen_theme = theme or config.theme or ("light" if present else "dark")
-    state = ViewState(
-        as_of=db.as_of or _last_complete_month(),
-        window=config.window,
-        compare=config.compare,
-        filters=Filters(**config.filters),
-    )
-    run_dashboard(
-        db,
-        state=state,
+    app = run_dashboard(
+        data,
+        state=initial_state,
         theme=LIGHT_THEME if chosen_theme == "light" else DARK_THEME,
         present=present,
         cycle_seconds=cycle or config.cycle_seconds,
@@ -190,6 +205,44 @@ def launch_dashboard(
         low_bandwidth=low_bandwidth,
         mouse=mouse,
     )
+    if app.open_error:
+        from navigator.data.errors import DataSourceError
+
+        raise DataSourceError(app.open_error)
+    if app.opening:
+        # Quit while DuckDB was still opening the data: nothing to save (read-only), and a
+        # thread inside DuckDB can neither be stopped nor outlived by a normal exit.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(app.return_code or 0)
+
+
+def _in_terminal() -> bool:
+    """Whether the dashboard draws on a terminal (Textual reads stdin and writes to stderr)."""
+    return all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__))
+
+
+def _check_before_opening(db_path: Path | None, source: str | None) -> str:
+    """What can be checked without DuckDB before the app starts, and the label to show meanwhile:
+    --db and --source together, a missing --db file, and the sample generated on first use."""
+    from navigator.data.errors import DataSourceError, UsageError
+
+    if db_path is not None and source is not None:
+        raise UsageError("give --db PATH or --source URI, not both")
+    if source is not None:
+        return source
+    if db_path is not None:
+        path = db_path.expanduser()
+        if not path.exists():
+            raise DataSourceError(f"no such file: {path}")
+        return str(path)
+    from navigator.data.paths import default_sample_path
+
+    target = default_sample_path()
+    if not target.exists():
+        click.echo(f"navigator: first run: generating the sample database at {target} ...", err=True)
+        generate_with_progress(target, seed=42, scale="demo")
+    return str(target)
 
 
 def _data_location(db_path: Path | None, source: str | None) -> tuple[Path | None, str | None]:
@@ -342,6 +395,28 @@ def import_(
         click.echo(f"  {name:<{width}}  {rows:>9,} {'row ' if rows == 1 else 'rows'}  {origin}")
     if result.kept:
         click.echo(f"kept from the previous file: {', '.join(result.kept)}")
+
+
+@cli.command()
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The navigator DuckDB file whose summary tables to rebuild.",
+)
+def refresh(db_path: Path) -> None:
+    """Rebuild the summary tables the dashboard reads (after the file was changed by other tools).
+
+    `navigator sample` and `navigator import` build them themselves. A file whose summary tables are
+    missing or out of date still opens (they are then built in memory each time, which is slower).
+    The file is rewritten beside itself and swapped in atomically, like an import.
+    """
+    from navigator.data.importer import refresh as refresh_file
+
+    with delayed_progress("refresh") as on_progress:
+        seconds = refresh_file(db_path, progress=on_progress)
+    click.echo(f"summary tables of {db_path.expanduser()} rebuilt in {seconds:.1f} s")
 
 
 @cli.command()

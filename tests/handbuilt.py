@@ -31,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 
+from navigator.data import rollups
 from navigator.data.schema import create_schema
 
 AS_OF = dt.date(2026, 2, 1)
@@ -294,8 +295,10 @@ def fill(conn: duckdb.DuckDBPyConnection) -> None:
 def build_handbuilt(path_or_conn: str | Path | duckdb.DuckDBPyConnection):
     """Create the schema and the hand-built rows.
 
-    Given a connection, fill it and return it (still open). Given a path, create the
-    file, fill it, close it and return the path.
+    Given a connection, fill it and return it (still open; the named queries then read the
+    summary tables as views, always current). Given a path, create the file, fill it, store
+    its summary tables as `navigator sample` and `navigator import` do, close it and return
+    the path.
     """
     if isinstance(path_or_conn, duckdb.DuckDBPyConnection):
         create_schema(path_or_conn)
@@ -306,6 +309,7 @@ def build_handbuilt(path_or_conn: str | Path | duckdb.DuckDBPyConnection):
     try:
         create_schema(conn)
         fill(conn)
+        rollups.build_rollups(conn)
     finally:
         conn.close()
     return path

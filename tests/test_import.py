@@ -23,7 +23,7 @@ import pytest
 from handbuilt import build_handbuilt
 
 from navigator.cli import main
-from navigator.data import importer
+from navigator.data import importer, rollups
 from navigator.data.importer import PAUSE_ENV, run_import
 from navigator.data.source import open_source
 from navigator.data.validate import uncovered_checks
@@ -675,6 +675,13 @@ def test_tables_not_imported_are_kept(tmp_path: Path, navigator, handbuilt: Path
     before.pop("main.nps_responses")
     meta_after = dict(after.pop("main.meta"))
     before.pop("main.meta")
+    # The summary tables are rebuilt from the new data (tests/test_rollups.py checks their contents).
+    rebuilt = {name for name in after if name.startswith("main.rollup_")}
+    assert rebuilt == {f"main.{name}" for name in rollups.ROLLUPS}
+    assert after.pop("main.rollup_nps") != before.pop("main.rollup_nps")
+    for name in rebuilt - {"main.rollup_nps"}:
+        after.pop(name)
+        before.pop(name)
     assert after == before  # every other table, navigator's or not, row for row
     assert meta_after["as_of"] == "2026-02-01" and meta_after["generator"] == "navigator import"
     conn = duckdb.connect(str(handbuilt), read_only=True)

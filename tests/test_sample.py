@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from navigator.data import queries
+from navigator.data import queries, rollups
 from navigator.data.errors import UsageError
 from navigator.data.sample import PRESETS, STEPS, generate, parse_scale
 from navigator.data.schema import ALL_TABLES, SCHEMA_VERSION
@@ -114,6 +114,8 @@ def test_meta(conn: duckdb.DuckDBPyConnection) -> None:
         "generator": "navigator-sample",
         "seed": "7",
         "scale": "demo",
+        rollups.VERSION_KEY: rollups.version(),
+        rollups.FINGERPRINT_KEY: rollups.fingerprint(conn),
     }
 
 
@@ -181,7 +183,8 @@ def test_generation_creates_parent_folders_and_reports_progress(tmp_path: Path) 
     counts = generate(out, seed=2, scale="demo", progress=lambda f, label: calls.append((f, label)))
     assert out.exists()
     assert sorted(p.name for p in out.parent.iterdir()) == ["sample.duckdb"]
-    assert len(calls) == len(STEPS)
+    # A call per generation step, per summary table and one when they are all built.
+    assert len(calls) == len(STEPS) + len(rollups.ROLLUPS) + 1
     fractions = [f for f, _ in calls]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert all(label for _, label in calls)

@@ -41,7 +41,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from navigator.data import readers, transactions
+from navigator.data import readers, rollups, transactions
 from navigator.data.errors import DataSourceError, NavigatorError, UsageError
 from navigator.data.extensions import NO_DOWNLOADS, sql_string
 from navigator.data.mapping import Mapping, constant_series, load_mapping
@@ -85,11 +85,11 @@ class ImportProblems(NavigatorError):
 class ImportInterrupted(NavigatorError):
     """Ctrl+C or a termination signal arrived; the temporary files are gone, the old file untouched."""
 
-    def __init__(self, signum: int, target: Path) -> None:
+    def __init__(self, signum: int, target: Path, what: str = "import") -> None:
         name = signal.Signals(signum).name
         self.exit_code = 128 + signum
         state = f"{target} was not changed" if target.exists() else f"{target} was not created"
-        super().__init__(f"import interrupted by {name}; {state}")
+        super().__init__(f"{what} interrupted by {name}; {state}")
 
 
 @dataclass
@@ -553,11 +553,12 @@ def build(
     target: Path,
     old: OldFile | None,
     tables: dict[str, pl.DataFrame],
-    meta: dict[str, str],
+    meta: dict[str, str] | None,
     progress: Progress,
     guard: Guard | None = None,
 ) -> list[str]:
-    """Write the new database beside `target` and rename it over `target`; returns the tables kept."""
+    """Write the new database beside `target` and rename it over `target`; returns the tables kept.
+    With `meta` None the old file's `meta` is kept as it is (a refresh)."""
     tmp, spill = temp_paths(target)
     wal = tmp.with_name(tmp.name + ".wal")
     for path in (tmp, wal, spill):
@@ -581,10 +582,11 @@ def build(
                 conn.execute(f"COPY FROM DATABASE previous TO {catalog} (SCHEMA)")
                 for schema, name in old.tables:
                     qualified = f"{_ident(schema)}.{_ident(name)}"
-                    if schema == "main" and name in tables:
+                    if schema == "main" and (name in tables or name.startswith("rollup_")):
+                        # Replaced by the incoming rows, or a summary table rebuilt below.
                         conn.execute(f"DROP TABLE {catalog}.{qualified}")
                         continue
-                    progress(start + (1 - start) * done / total, f"keeping {name}")
+                    progress(start + (0.9 - start) * done / total, f"keeping {name}")
                     conn.execute(f"INSERT INTO {catalog}.{qualified} SELECT * FROM previous.{qualified}")
                     done += old.row_counts.get((schema, name), 0)
                     if schema == "main" and name in ALL_TABLES:
@@ -594,7 +596,7 @@ def build(
             for name in ALL_TABLES:
                 if name not in tables:
                     continue
-                progress(start + (1 - start) * done / total, f"writing {name}")
+                progress(start + (0.9 - start) * done / total, f"writing {name}")
                 frame = tables[name]
                 conn.execute(ddl[name])
                 conn.register("incoming", frame.to_arrow())
@@ -609,7 +611,10 @@ def build(
                 finally:
                     conn.unregister("incoming")
                 done += frame.height
-            _write_meta(conn, meta, "meta" in (old.navigator_tables if old else set()) or "meta" in tables)
+            if meta is not None:
+                _write_meta(conn, meta, "meta" in (old.navigator_tables if old else set()) or "meta" in tables)
+            # The summary tables the dashboard reads, built from what the file now holds.
+            rollups.build_rollups(conn, progress=lambda f, label: progress(0.9 + 0.08 * f, label))
             progress(0.98, "saving")
             conn.execute("CHECKPOINT")
         finally:
@@ -751,6 +756,34 @@ def run_import(
         transactions=count_transactions,
         notes=notes,
     )
+
+
+def refresh(target: Path, progress: Progress | None = None) -> float:
+    """Rebuild the summary tables of a navigator database (after it was changed by other means than
+    `navigator import`), with the same guarantees as an import: a new file is written beside the old
+    one and renamed over it, so a failure or an interruption leaves the old file as it was, and
+    dashboards that have it open keep reading it. Returns the seconds it took."""
+    report = progress or (lambda fraction, label: None)
+    target = Path(target).expanduser()
+    if not target.exists():
+        raise DataSourceError(f"no such file: {target}")
+    started = time.perf_counter()
+    with interruptible() as guard:
+        try:
+            old = inspect_old(target)
+            assert old is not None
+            missing = [name for name in REQUIRED_TABLES if name not in old.navigator_tables]
+            if missing:
+                raise DataSourceError(
+                    f"{target} is not a navigator database: it has no {' and no '.join(missing)} table"
+                )
+            clean_stale(target)
+            build(target, old, {}, None, report, guard)
+        except BaseException as exc:
+            if guard.received and not guard.swapped and not isinstance(exc, NavigatorError):
+                raise ImportInterrupted(guard.received[0], target, "refresh") from None
+            raise
+    return time.perf_counter() - started
 
 
 def _next_month(month: dt.date) -> dt.date:

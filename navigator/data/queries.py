@@ -72,6 +72,11 @@ class NamedQuery:
     def param_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.params)
 
+    @property
+    def reads_rollups(self) -> bool:
+        """Whether the query reads summary tables (`rollup_*`, see navigator.data.rollups)."""
+        return "rollup_" in self.sql
+
     def bind(self, values: Mapping[str, Any], as_of: dt.date | None = None) -> dict[str, Any]:
         """Defaults filled in, values converted to their declared types; unknown names refused."""
         unknown = sorted(set(values) - set(self.param_names))
@@ -201,14 +206,21 @@ def run(
     name: str,
     *,
     latest: dt.date | None = None,
+    prepared: bool = False,
     **values: Any,
 ) -> pl.DataFrame:
     """Run a named query on a connection (or cursor) and return a Polars DataFrame.
 
-    `latest` is what a `= latest` DATE default resolves to (the data's as-of month).
+    `latest` is what a `= latest` DATE default resolves to (the data's as-of month). `prepared`
+    says the connection already reads the summary tables (a `Database` from navigator.data.source);
+    otherwise a connection without them gets them as temporary views first.
     """
     query = get(name)
     bound = query.bind(values, as_of=latest)
+    if query.reads_rollups and not prepared:
+        from navigator.data import rollups
+
+        rollups.ensure(conn)
     return conn.execute(query.sql, bound).pl()
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from navigator.data import rollups
 from navigator.data.errors import UsageError
 from navigator.data.paths import queries_dir
 from navigator.data.schema import ALL_TABLES, SCHEMA_VERSION, create_schema
@@ -71,6 +72,8 @@ DEMO_ACCOUNTS = round((PRESETS["demo"] - FIXED_ROWS) / ROWS_PER_ACCOUNT)
 REP_GROWTH = 0.75
 # DuckDB's budget while generating; big steps spill beside the output instead.
 MEMORY_LIMIT = "700MB"
+# Share of the progress bar for the lifecycle tables; the summary tables take the rest.
+BUILD_SHARE = 0.85
 
 _SCALE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmb]?)\s*$", re.IGNORECASE)
 _SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
@@ -152,11 +155,18 @@ def generate(
         )
         try:
             create_schema(conn)
-            _build(conn, params, progress)
+            _build(conn, params, None if progress is None else lambda f, label: progress(f * BUILD_SHARE, label))
             counts = {
                 table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]
                 for table in ALL_TABLES
             }
+            # The summary tables the dashboard reads, stored with the data (navigator.data.rollups).
+            rollups.build_rollups(
+                conn,
+                progress=None
+                if progress is None
+                else lambda f, label: progress(BUILD_SHARE + f * (1 - BUILD_SHARE), label),
+            )
             conn.execute("CHECKPOINT")
         finally:
             conn.close()

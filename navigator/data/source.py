@@ -21,6 +21,11 @@ table names on every source.
 Tables the source lacks (all but `accounts` and `revenue_movements` are optional) are stood
 in for by empty temporary tables of the right shape on each cursor, so every named query runs
 and the panels can show what data would fill them.
+
+The named queries read summary tables (`rollup_*`, navigator.data.rollups) by their plain names
+too: views onto a DuckDB file's own when it stores them and they are fresh, otherwise tables
+built in the in-memory database when the source is opened (a DuckDB file then says once on
+stderr how to store them: `navigator refresh`).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from navigator.data import extensions, queries
+from navigator.data import extensions, queries, rollups
 from navigator.data.errors import DataSourceError
 from navigator.data.extensions import NO_DOWNLOADS, sql_string
 from navigator.data.schema import ALL_TABLES, REQUIRED_TABLES, table_ddl
@@ -100,6 +105,9 @@ class Database:
     query_hook: Callable[[str], None] | None = field(default=None, repr=False)
     # Where it was opened from, so that `reopen()` can read the source again.
     spec: SourceSpec | None = field(default=None, repr=False)
+    # Where the summary tables come from: 'stored' in the source, 'built' in memory when opened,
+    # or 'views' (temporary views on each cursor: a MotherDuck database without them).
+    rollups: str = "built"
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
@@ -115,6 +123,8 @@ class Database:
         if cursor is None:
             cursor = self.conn.cursor()
             _add_stand_ins(cursor, self.missing_tables)
+            if self.rollups == "views":
+                rollups.ensure(cursor)
             self._local.cursor = cursor
         return cursor
 
@@ -122,12 +132,14 @@ class Database:
         """Run a named query on this thread's cursor; `as_of` defaults to the data's as-of month."""
         if self.query_hook is not None:
             self.query_hook(name)
-        return queries.run(self.cursor(), name, latest=self.as_of, **params)
+        return queries.run(self.cursor(), name, latest=self.as_of, prepared=True, **params)
 
     def session(self) -> Session:
         """A cursor of its own for one piece of work, which another thread may interrupt."""
         cursor = self.conn.cursor()
         _add_stand_ins(cursor, self.missing_tables)
+        if self.rollups == "views":
+            rollups.ensure(cursor)
         return Session(self, cursor)
 
     def reopen(self) -> Database:
@@ -175,7 +187,7 @@ class Session:
             raise duckdb.InterruptException("the request was cancelled")
         if self.db.query_hook is not None:
             self.db.query_hook(name)
-        return queries.run(self.cursor, name, latest=self.db.as_of, **params)
+        return queries.run(self.cursor, name, latest=self.db.as_of, prepared=True, **params)
 
     def interrupt(self) -> None:
         self.interrupted = True
@@ -209,7 +221,9 @@ def open_database(path: str | Path) -> Database:
         except duckdb.Error as exc:
             raise DataSourceError(_explain_open_error(path, exc)) from None
         _create_views(conn, spec, "src", "main")
-        return _inspect(conn, str(path), spec)
+        db = _inspect(conn, str(path), spec)
+        db.rollups = rollups.prepare(conn, stored_in="src", announce=str(path))
+        return db
     except BaseException:
         conn.close()
         raise
@@ -339,7 +353,9 @@ def open_source(source: str | Path | SourceSpec) -> Database:
             _create_views(conn, spec, "src", "main")
         else:  # pragma: no cover - parse_source only makes the kinds above
             raise DataSourceError(f"unknown kind of source: {spec.kind}")
-        return _inspect(conn, spec.label, spec)
+        db = _inspect(conn, spec.label, spec)
+        db.rollups = rollups.prepare(conn)
+        return db
     except BaseException:
         conn.close()
         raise
@@ -381,7 +397,12 @@ def _open_motherduck(spec: SourceSpec) -> Database:
     except duckdb.Error as exc:
         raise DataSourceError(f"cannot open {spec.label}: {_scrub(_first_line(str(exc)), spec)}") from None
     try:
-        return _inspect(conn, spec.label, spec)
+        db = _inspect(conn, spec.label, spec)
+        # A read-only database of its own: its summary tables if fresh, else temporary views per cursor.
+        db.rollups = "stored" if rollups.rollups_present_and_fresh(conn) else "views"
+        if db.rollups == "views":
+            rollups.ensure(conn)
+        return db
     except BaseException:
         conn.close()
         raise

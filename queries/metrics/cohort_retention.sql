@@ -10,56 +10,33 @@
 -- tables: accounts, reps, revenue_movements
 WITH
 last_month AS (SELECT date_trunc('month', $as_of::DATE)::DATE AS month),
-accts AS (
-    SELECT a.account_id
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-account_months AS (
-    SELECT m.account_id, m.month, sum(m.mrr_change) AS change
-    FROM revenue_movements m SEMI JOIN accts USING (account_id)
-    WHERE m.month <= (SELECT month FROM last_month)
-    GROUP BY m.account_id, m.month
-),
-balances AS (
-    SELECT account_id, month AS valid_from,
-           coalesce(lead(month) OVER (PARTITION BY account_id ORDER BY month), DATE '9999-01-01') AS valid_until,
-           sum(change) OVER (PARTITION BY account_id ORDER BY month) AS balance
-    FROM account_months
-),
--- the month of the first positive movement (not of the first positive net change: an
--- account that signs and cancels in the same month still belongs to that month's cohort)
-cohorts AS (
-    SELECT m.account_id, min(m.month) AS cohort
-    FROM revenue_movements m SEMI JOIN accts USING (account_id)
-    WHERE m.mrr_change > 0 AND m.month <= (SELECT month FROM last_month)
-    GROUP BY m.account_id
-),
-kept_cohorts AS (
-    SELECT account_id, cohort FROM cohorts
-    WHERE cohort > (SELECT month - to_months($months) FROM last_month)
+-- rollup_cohorts has a row per cohort and month up to the last revenue month; later months have
+-- the same figures (nothing moves any more)
+last_stored AS (SELECT last_month AS month FROM rollup_bounds),
+per_cell AS (
+    SELECT cohort, month,
+           sum(cohort_customers) AS cohort_customers,
+           sum(active_customers) AS active_customers,
+           sum(mrr) AS mrr
+    FROM rollup_cohorts
+    WHERE cohort <= (SELECT month FROM last_month)
+      AND cohort > (SELECT month - to_months($months) FROM last_month)
+      AND month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY cohort, month
 ),
 grid AS (
     SELECT DISTINCT cohort,
            unnest(generate_series(cohort, (SELECT month FROM last_month), INTERVAL 1 MONTH))::DATE AS month
-    FROM kept_cohorts
+    FROM per_cell
 ),
 cells AS (
-    SELECT g.cohort, g.month, k.account_id, coalesce(b.balance, 0) AS mrr
+    SELECT g.cohort, g.month, c.cohort_customers, c.active_customers, c.mrr
     FROM grid g
-    JOIN kept_cohorts k ON k.cohort = g.cohort
-    LEFT JOIN balances b
-      ON b.account_id = k.account_id AND b.valid_from <= g.month AND b.valid_until > g.month
-),
-per_cell AS (
-    SELECT cohort, month,
-           count(*) AS cohort_customers,
-           count(*) FILTER (round(mrr, 2) > 0) AS active_customers,
-           sum(mrr) AS mrr
-    FROM cells GROUP BY cohort, month
+    JOIN per_cell c ON c.cohort = g.cohort AND c.month = least(g.month, (SELECT month FROM last_stored))
 )
 SELECT c.cohort,
        date_diff('month', c.cohort, c.month)::INTEGER AS months_since,
@@ -69,5 +46,5 @@ SELECT c.cohort,
        s.mrr::DOUBLE AS cohort_start_mrr,
        c.mrr::DOUBLE AS mrr,
        (c.mrr / nullif(s.mrr, 0))::DOUBLE AS mrr_retention
-FROM per_cell c JOIN per_cell s ON s.cohort = c.cohort AND s.month = c.cohort
+FROM cells c JOIN cells s ON s.cohort = c.cohort AND s.month = c.cohort
 ORDER BY c.cohort, months_since

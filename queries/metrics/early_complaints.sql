@@ -21,36 +21,24 @@ windows AS (
            (month - to_months(2))::DATE AS cohort_end_exclusive
     FROM months
 ),
+-- rollup_won_deals: each new deal won, with whether its account complained within 90 days of
+-- close; counted here per close month
 won AS (
-    SELECT o.opportunity_id, o.account_id, o.closed_on
-    FROM opportunities o
-    JOIN accounts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE o.kind = 'new' AND o.status = 'won'
-      AND ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-complaints AS (
-    SELECT e.account_id, e.occurred_on
-    FROM service_events e SEMI JOIN won USING (account_id)
-    WHERE e.kind = 'complaint'
-),
-per_deal AS (
-    SELECT w.month, d.opportunity_id,
-           bool_or(c.account_id IS NOT NULL) AS complained
-    FROM windows w
-    JOIN won d ON d.closed_on >= w.cohort_start AND d.closed_on < w.cohort_end_exclusive
-    LEFT JOIN complaints c
-      ON c.account_id = d.account_id
-     AND c.occurred_on >= d.closed_on
-     AND c.occurred_on <= d.closed_on + INTERVAL 90 DAY
-    GROUP BY w.month, d.opportunity_id
+    SELECT close_month, count(*) AS new_customers, count(*) FILTER (complained_90d) AS complained
+    FROM rollup_won_deals
+    WHERE close_month >= (SELECT min(cohort_start) FROM windows)
+      AND close_month < (SELECT max(cohort_end_exclusive) FROM windows)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY close_month
 ),
 per_month AS (
-    SELECT month, count(*) AS new_customers, count(*) FILTER (complained) AS complained
-    FROM per_deal GROUP BY month
+    SELECT w.month, sum(d.new_customers) AS new_customers, sum(d.complained) AS complained
+    FROM windows w
+    JOIN won d ON d.close_month >= w.cohort_start AND d.close_month < w.cohort_end_exclusive
+    GROUP BY w.month
 )
 SELECT w.month,
        w.cohort_start,

@@ -18,73 +18,28 @@ bounds AS (
            (month + INTERVAL 1 MONTH)::DATE AS period_end
     FROM last_month
 ),
-cohort AS (
-    SELECT o.opportunity_id, o.account_id, o.rep_id, r.team_id, o.amount, o.closed_on,
-           date_trunc('month', o.closed_on)::DATE AS close_month
-    FROM opportunities o
-    JOIN accounts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE o.kind = 'new' AND o.status = 'won'
-      AND o.closed_on >= (SELECT cohort_start FROM bounds)
-      AND o.closed_on < (SELECT cohort_end FROM bounds)
-      AND ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-retained AS (
-    SELECT c.opportunity_id, round(coalesce(sum(m.mrr_change), 0), 2) > 0 AS retained
-    FROM cohort c
-    LEFT JOIN revenue_movements m
-      ON m.account_id = c.account_id AND m.month <= c.close_month + INTERVAL 12 MONTH
-    GROUP BY c.opportunity_id
-),
-expanded AS (
-    SELECT DISTINCT c.opportunity_id
-    FROM cohort c
-    JOIN revenue_movements m
-      ON m.account_id = c.account_id AND m.kind = 'expansion'
-     AND m.month > c.close_month AND m.month <= c.close_month + INTERVAL 12 MONTH
-),
-referred AS (
-    SELECT DISTINCT c.opportunity_id
-    FROM cohort c
-    JOIN accounts x
-      ON x.referred_by = c.account_id
-     AND x.created_on > c.closed_on AND x.created_on <= c.closed_on + INTERVAL 365 DAY
-),
-complained AS (
-    SELECT DISTINCT c.opportunity_id
-    FROM cohort c
-    JOIN service_events e
-      ON e.account_id = c.account_id AND e.kind = 'complaint'
-     AND e.occurred_on >= c.closed_on AND e.occurred_on <= c.closed_on + INTERVAL 90 DAY
-),
-broken AS (
-    SELECT DISTINCT c.opportunity_id
-    FROM cohort c
-    JOIN commitments k
-      ON k.opportunity_id = c.opportunity_id AND k.status = 'broken'
-     AND k.resolved_on < (SELECT period_end FROM bounds)
-),
+-- rollup_won_deals: each new deal won with what its first year brought (fixed once the year is
+-- over) and the earliest resolution of a broken commitment, broken as known at the end of A when
+-- that came before the end of A
 scored AS (
-    SELECT c.*,
-           r.retained,
-           x.opportunity_id IS NOT NULL AS expanded,
-           f.opportunity_id IS NOT NULL AS referred,
-           p.opportunity_id IS NOT NULL AS complained,
-           b.opportunity_id IS NOT NULL AS broke_promise,
-           (CASE WHEN r.retained THEN 1 ELSE -1 END)
-             + (x.opportunity_id IS NOT NULL)::INTEGER
-             + (f.opportunity_id IS NOT NULL)::INTEGER
-             - (p.opportunity_id IS NOT NULL)::INTEGER
-             - (b.opportunity_id IS NOT NULL)::INTEGER AS score
-    FROM cohort c
-    JOIN retained r USING (opportunity_id)
-    LEFT JOIN expanded x USING (opportunity_id)
-    LEFT JOIN referred f USING (opportunity_id)
-    LEFT JOIN complained p USING (opportunity_id)
-    LEFT JOIN broken b USING (opportunity_id)
+    SELECT team_id, rep_id, amount,
+           retained_12m AS retained,
+           expanded_12m AS expanded,
+           referred_12m AS referred,
+           complained_90d AS complained,
+           coalesce(broken_on < (SELECT period_end FROM bounds), false) AS broke_promise,
+           (CASE WHEN retained_12m THEN 1 ELSE -1 END)
+             + expanded_12m::INTEGER
+             + referred_12m::INTEGER
+             - complained_90d::INTEGER
+             - coalesce(broken_on < (SELECT period_end FROM bounds), false)::INTEGER AS score
+    FROM rollup_won_deals
+    WHERE closed_on >= (SELECT cohort_start FROM bounds)
+      AND closed_on < (SELECT cohort_end FROM bounds)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
 ),
 grouped AS (
     SELECT CASE WHEN grouping(team_id) = 1 THEN 'company'

@@ -11,46 +11,37 @@
 -- tables: accounts, reps, opportunities, revenue_movements
 WITH
 last_month AS (SELECT date_trunc('month', $as_of::DATE)::DATE AS month),
-deals AS (
-    SELECT o.account_id, o.status, o.closed_on,
-           answers_value::INTEGER + answers_why_me::INTEGER
-             + answers_why_now::INTEGER + answers_alternative::INTEGER AS answered
-    FROM opportunities o
-    JOIN accounts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE o.kind = 'new' AND o.status IN ('won', 'lost')
-      AND ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
+-- rollup_deals: closed deals per close month, questions answered and deal cell
 in_window AS (
     SELECT answered,
-           count(*) AS closed,
-           count(*) FILTER (status = 'won') AS won,
-           count(*) FILTER (status = 'lost') AS lost
-    FROM deals
-    WHERE closed_on >= (SELECT month - to_months($window - 1) FROM last_month)
-      AND closed_on < (SELECT month + INTERVAL 1 MONTH FROM last_month)
+           sum(deals) AS closed,
+           coalesce(sum(deals) FILTER (status = 'won'), 0) AS won,
+           coalesce(sum(deals) FILTER (status = 'lost'), 0) AS lost
+    FROM rollup_deals
+    WHERE kind = 'new'
+      AND close_month >= (SELECT month - to_months($window - 1) FROM last_month)
+      AND close_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
     GROUP BY answered
 ),
-cohort AS (
-    SELECT d.account_id, d.answered,
-           (date_trunc('month', d.closed_on) + INTERVAL 12 MONTH)::DATE AS check_month
-    FROM deals d
-    WHERE d.status = 'won'
-      AND d.closed_on >= (SELECT month - to_months(23) FROM last_month)
-      AND d.closed_on < (SELECT month - to_months(11) FROM last_month)
-),
+-- rollup_won_deals: each new deal won and whether its account was active twelve months after the
+-- close month; an account counts once per number answered and close month
 cohort_mrr AS (
-    SELECT c.answered, c.account_id,
-           coalesce(sum(m.mrr_change), 0) AS mrr_at_check
-    FROM cohort c
-    LEFT JOIN revenue_movements m ON m.account_id = c.account_id AND m.month <= c.check_month
-    GROUP BY c.answered, c.account_id, c.check_month
+    SELECT answered, account_id, close_month, bool_or(retained_12m) AS retained
+    FROM rollup_won_deals
+    WHERE closed_on >= (SELECT month - to_months(23) FROM last_month)
+      AND closed_on < (SELECT month - to_months(11) FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY answered, account_id, close_month
 ),
 retention AS (
-    SELECT answered, count(*) AS cohort_won, count(*) FILTER (round(mrr_at_check, 2) > 0) AS cohort_retained
+    SELECT answered, count(*) AS cohort_won, count(*) FILTER (retained) AS cohort_retained
     FROM cohort_mrr GROUP BY answered
 ),
 levels AS (SELECT unnest(range(0, 5)) AS answered)

@@ -26,39 +26,74 @@ kinds AS (
     SELECT * FROM (VALUES (1, 'strategy_to_sales'), (2, 'sales_to_operations'), (3, 'operations_to_sales'))
         k(position, kind)
 ),
+-- rollup_handoffs: one row per hand-off with its filter columns, sorted by when it was sent;
+-- counted here per month sent, kind, month accepted and latency
 batons AS (
-    SELECT h.*,
-           h.has_objectives AND h.has_stakeholders AND h.has_commitments AND h.has_risks AS is_complete
-    FROM handoffs h
-    LEFT JOIN accounts a ON a.account_id = h.account_id
-    WHERE ($market_id IS NULL OR coalesce(a.market_id, h.market_id) = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR h.from_team_id = $team_id OR h.to_team_id = $team_id)
+    SELECT sent_month, kind, accepted_month, latency_days,
+           count(*) AS n,
+           count(*) FILTER (is_complete) AS complete,
+           count(*) FILTER (old_same) AS old_same,
+           count(*) FILTER (old_next) AS old_next,
+           count(*) FILTER (late) AS late,
+           count(*) FILTER (late AND old_same) AS late_old_same,
+           count(*) FILTER (late AND old_next) AS late_old_next
+    FROM rollup_handoffs
+    WHERE sent_month >= (SELECT min(window_start) FROM windows)
+      AND sent_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR from_team_id = $team_id OR to_team_id = $team_id)
+    GROUP BY ALL
 ),
+-- as known at the end of each month: accepted by then; 30 days old by then (always, when sent
+-- two months or more before it)
 per_month AS (
     SELECT w.month, b.kind,
-           count(*) AS handoffs,
-           count(*) FILTER (b.accepted_at < w.period_end) AS accepted,
-           quantile_cont(epoch(b.accepted_at - b.sent_at) / 86400.0, 0.5)
-               FILTER (b.accepted_at < w.period_end) AS latency_median_days,
-           quantile_cont(epoch(b.accepted_at - b.sent_at) / 86400.0, 0.9)
-               FILTER (b.accepted_at < w.period_end) AS latency_p90_days,
-           count(*) FILTER (b.is_complete) AS complete,
-           count(*) FILTER (b.sent_at + INTERVAL 30 DAY <= w.period_end) AS eligible,
-           count(*) FILTER (
-               b.sent_at + INTERVAL 30 DAY <= w.period_end
-               AND (b.accepted_at IS NULL OR b.accepted_at > b.sent_at + INTERVAL 30 DAY)
-           ) AS dropped
+           sum(b.n) AS handoffs,
+           sum(b.n) FILTER (b.accepted_month <= w.month) AS accepted,
+           sum(b.complete) AS complete,
+           sum(CASE WHEN b.sent_month = w.month THEN b.old_same
+                    WHEN b.sent_month = w.month - INTERVAL 1 MONTH THEN b.old_next
+                    ELSE b.n END) AS eligible,
+           sum(CASE WHEN b.sent_month = w.month THEN b.late_old_same
+                    WHEN b.sent_month = w.month - INTERVAL 1 MONTH THEN b.late_old_next
+                    ELSE b.late END) AS dropped
     FROM windows w
-    JOIN batons b ON b.sent_at >= w.window_start AND b.sent_at < w.period_end
+    JOIN batons b ON b.sent_month >= w.window_start AND b.sent_month <= w.month
     GROUP BY w.month, b.kind
+),
+-- latency percentiles of the hand-offs accepted by the end of the month, interpolated as
+-- quantile_cont does
+histogram AS (
+    SELECT w.month, b.kind, b.latency_days AS v, sum(b.n) AS n
+    FROM windows w
+    JOIN batons b
+      ON b.sent_month >= w.window_start AND b.sent_month <= w.month AND b.accepted_month <= w.month
+    GROUP BY ALL
+),
+ranked AS (
+    SELECT month, kind, v, n,
+           sum(n) OVER (PARTITION BY month, kind ORDER BY v) - n AS below,
+           (sum(n) OVER (PARTITION BY month, kind) - 1)::DOUBLE AS last_rank
+    FROM histogram
+),
+latencies AS (
+    SELECT month, kind,
+           any_value(v) FILTER (below <= floor(last_rank * 0.5) AND floor(last_rank * 0.5) < below + n) AS p50_lo,
+           any_value(v) FILTER (below <= ceil(last_rank * 0.5) AND ceil(last_rank * 0.5) < below + n) AS p50_hi,
+           any_value(last_rank * 0.5 - floor(last_rank * 0.5)) AS p50_frac,
+           any_value(v) FILTER (below <= floor(last_rank * 0.9) AND floor(last_rank * 0.9) < below + n) AS p90_lo,
+           any_value(v) FILTER (below <= ceil(last_rank * 0.9) AND ceil(last_rank * 0.9) < below + n) AS p90_hi,
+           any_value(last_rank * 0.9 - floor(last_rank * 0.9)) AS p90_frac
+    FROM ranked
+    GROUP BY month, kind
 )
 SELECT m.month, k.kind,
        coalesce(p.handoffs, 0)::BIGINT AS handoffs,
        coalesce(p.accepted, 0)::BIGINT AS accepted,
-       p.latency_median_days::DOUBLE AS latency_median_days,
-       p.latency_p90_days::DOUBLE AS latency_p90_days,
+       (l.p50_lo + l.p50_frac * (l.p50_hi - l.p50_lo))::DOUBLE AS latency_median_days,
+       (l.p90_lo + l.p90_frac * (l.p90_hi - l.p90_lo))::DOUBLE AS latency_p90_days,
        coalesce(p.complete, 0)::BIGINT AS complete,
        (p.complete / nullif(p.handoffs, 0))::DOUBLE AS completeness,
        coalesce(p.eligible, 0)::BIGINT AS eligible,
@@ -66,4 +101,5 @@ SELECT m.month, k.kind,
        (p.dropped / nullif(p.eligible, 0))::DOUBLE AS dropped_rate
 FROM months m CROSS JOIN kinds k
 LEFT JOIN per_month p ON p.month = m.month AND p.kind = k.kind
+LEFT JOIN latencies l ON l.month = m.month AND l.kind = k.kind
 ORDER BY m.month, k.position

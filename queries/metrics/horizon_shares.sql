@@ -15,44 +15,40 @@ period AS (
            (month + INTERVAL 1 MONTH)::DATE AS period_end
     FROM last_month
 ),
-accts AS (
-    SELECT a.account_id, a.market_id, a.segment, a.region, r.team_id AS owner_team_id, k.horizon
-    FROM accounts a
+-- revenue: active customers' MRR at the end of the month (rollup_active; after the last month of
+-- revenue, its figures), account cells, the owner's team
+revenue AS (
+    SELECT k.horizon, sum(a.mrr) AS revenue
+    FROM rollup_active a
     JOIN markets k USING (market_id)
-    LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
+    WHERE a.month = least((SELECT month FROM last_month), (SELECT last_month FROM rollup_bounds))
+      AND ($market_id IS NULL OR a.market_id = $market_id)
       AND ($segment IS NULL OR a.segment = $segment)
       AND ($region IS NULL OR a.region = $region)
+      AND ($team_id IS NULL OR a.team_id = $team_id)
+    GROUP BY k.horizon
 ),
-revenue AS (
-    SELECT a.horizon, sum(b.mrr) AS revenue
-    FROM (
-        SELECT m.account_id, sum(m.mrr_change) AS mrr
-        FROM revenue_movements m
-        WHERE m.month < (SELECT period_end FROM period)
-        GROUP BY m.account_id
-    ) b
-    JOIN accts a USING (account_id)
-    WHERE round(b.mrr, 2) > 0 AND ($team_id IS NULL OR a.owner_team_id = $team_id)
-    GROUP BY a.horizon
-),
+-- pipeline and effort: rollup_pipeline, deal cells, the team of the deal's rep
 deals AS (
-    SELECT a.horizon, o.created_on, o.closed_on, o.amount, o.effort_hours
-    FROM opportunities o
-    JOIN accts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE ($team_id IS NULL OR r.team_id = $team_id)
+    SELECT k.horizon, d.created_month, d.closed_month, d.amount, d.effort_hours
+    FROM rollup_pipeline d
+    JOIN markets k USING (market_id)
+    WHERE d.created_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR d.market_id = $market_id)
+      AND ($segment IS NULL OR d.segment = $segment)
+      AND ($region IS NULL OR d.region = $region)
+      AND ($team_id IS NULL OR d.team_id = $team_id)
 ),
 pipeline AS (
     SELECT horizon, sum(amount) AS pipeline
     FROM deals, period
-    WHERE created_on < period_end AND (closed_on IS NULL OR closed_on >= period_end)
+    WHERE created_month < period_end AND (closed_month IS NULL OR closed_month >= period_end)
     GROUP BY horizon
 ),
 effort AS (
     SELECT horizon, sum(effort_hours) AS effort_hours
     FROM deals, period
-    WHERE created_on >= window_start AND created_on < period_end
+    WHERE created_month >= window_start AND created_month < period_end
     GROUP BY horizon
 ),
 horizons AS (SELECT * FROM (VALUES ('H1'), ('H2'), ('H3')) h(horizon)),
@@ -65,13 +61,18 @@ joined AS (
     LEFT JOIN revenue r USING (horizon)
     LEFT JOIN pipeline p USING (horizon)
     LEFT JOIN effort e USING (horizon)
+),
+-- the totals by an aggregate, not `sum() OVER ()`: DuckDB 1.5.5's parallel window over a few rows
+-- intermittently fails with an internal error that invalidates the database (duckdb#25713)
+totals AS (
+    SELECT sum(revenue) AS revenue, sum(pipeline) AS pipeline, sum(effort_hours) AS effort_hours FROM joined
 )
-SELECT horizon,
-       revenue::DOUBLE AS revenue,
-       (revenue / nullif(sum(revenue) OVER (), 0))::DOUBLE AS revenue_share,
-       pipeline::DOUBLE AS pipeline,
-       (pipeline / nullif(sum(pipeline) OVER (), 0))::DOUBLE AS pipeline_share,
-       effort_hours::DOUBLE AS effort_hours,
-       (effort_hours / nullif(sum(effort_hours) OVER (), 0))::DOUBLE AS effort_share
-FROM joined
-ORDER BY horizon
+SELECT j.horizon,
+       j.revenue::DOUBLE AS revenue,
+       (j.revenue / nullif(t.revenue, 0))::DOUBLE AS revenue_share,
+       j.pipeline::DOUBLE AS pipeline,
+       (j.pipeline / nullif(t.pipeline, 0))::DOUBLE AS pipeline_share,
+       j.effort_hours::DOUBLE AS effort_hours,
+       (j.effort_hours / nullif(t.effort_hours, 0))::DOUBLE AS effort_share
+FROM joined j CROSS JOIN totals t
+ORDER BY j.horizon

@@ -10,28 +10,31 @@
 -- tables: accounts, reps, opportunities, market_alternatives
 WITH
 last_month AS (SELECT date_trunc('month', $as_of::DATE)::DATE AS month),
+-- rollup_deals: closed deals per close month, what a lost one went to, and deal cell
 lost AS (
-    SELECT o.amount, a.market_id, coalesce(o.lost_to, 'unknown') AS lost_to
-    FROM opportunities o
-    JOIN accounts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE o.kind = 'new' AND o.status = 'lost'
-      AND o.closed_on >= (SELECT month - to_months($window - 1) FROM last_month)
-      AND o.closed_on < (SELECT month + INTERVAL 1 MONTH FROM last_month)
-      AND ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+    SELECT coalesce(lost_to, 'unknown') AS lost_to, sum(deals) AS deals, sum(amount) AS amount
+    FROM rollup_deals
+    WHERE kind = 'new' AND status = 'lost'
+      AND close_month >= (SELECT month - to_months($window - 1) FROM last_month)
+      AND close_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY ALL
 ),
+-- the total by an aggregate, not `sum() OVER ()` (duckdb#25713: intermittent internal error)
+total AS (SELECT sum(deals) AS deals FROM lost),
 kinds AS (SELECT alternative, any_value(kind) AS kind FROM market_alternatives GROUP BY alternative)
 SELECT l.lost_to,
        CASE WHEN l.lost_to = 'unknown' THEN 'unknown'
             WHEN l.lost_to = 'status quo' THEN 'status_quo'
-            ELSE coalesce(any_value(k.kind), 'competitor')
+            ELSE coalesce(k.kind, 'competitor')
        END AS kind,
-       count(*)::BIGINT AS deals,
-       sum(l.amount)::DOUBLE AS amount,
-       (count(*) / sum(count(*)) OVER ())::DOUBLE AS share
-FROM lost l LEFT JOIN kinds k ON k.alternative = l.lost_to
-GROUP BY l.lost_to
+       l.deals::BIGINT AS deals,
+       l.amount::DOUBLE AS amount,
+       (l.deals / t.deals)::DOUBLE AS share
+FROM lost l
+CROSS JOIN total t
+LEFT JOIN kinds k ON k.alternative = l.lost_to
 ORDER BY deals DESC, l.lost_to

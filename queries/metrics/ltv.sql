@@ -13,53 +13,46 @@ months AS (
     SELECT unnest(generate_series(month - to_months(11), month, INTERVAL 1 MONTH))::DATE AS month
     FROM last_month
 ),
-accts AS (
-    SELECT a.account_id, a.segment
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
+-- rollup_active has a row per month up to the last revenue month; later months have its figures
+last_stored AS (SELECT last_month AS month FROM rollup_bounds),
+-- customers active at the start of each month = active at the end of the month before
+exposure AS (
+    SELECT a.segment, sum(a.customers) AS customer_months
+    FROM months m
+    JOIN rollup_active a ON a.month = least((m.month - INTERVAL 1 MONTH)::DATE, (SELECT month FROM last_stored))
     WHERE ($market_id IS NULL OR a.market_id = $market_id)
       AND ($segment IS NULL OR a.segment = $segment)
       AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-account_months AS (
-    SELECT m.account_id, m.month, sum(m.mrr_change) AS change,
-           count(*) FILTER (m.kind = 'churn') AS churns
-    FROM revenue_movements m SEMI JOIN accts USING (account_id)
-    WHERE m.month <= (SELECT month FROM last_month)
-    GROUP BY m.account_id, m.month
-),
-balances AS (
-    SELECT account_id, month AS valid_from,
-           coalesce(lead(month) OVER (PARTITION BY account_id ORDER BY month), DATE '9999-01-01') AS valid_until,
-           sum(change) OVER (PARTITION BY account_id ORDER BY month) AS balance
-    FROM account_months
-),
--- customers active at the start of each month = active at the end of the month before
-exposure AS (
-    SELECT a.segment, count(*) AS customer_months
-    FROM months m
-    JOIN balances b
-      ON b.valid_from <= (m.month - INTERVAL 1 MONTH) AND b.valid_until > (m.month - INTERVAL 1 MONTH)
-    JOIN accts a USING (account_id)
-    WHERE round(b.balance, 2) > 0
+      AND ($team_id IS NULL OR a.team_id = $team_id)
     GROUP BY GROUPING SETS ((a.segment), ())
 ),
 churned AS (
-    SELECT a.segment, sum(am.churns) AS churned_customers
-    FROM account_months am JOIN accts a USING (account_id)
-    WHERE am.month >= (SELECT min(month) FROM months)
-    GROUP BY GROUPING SETS ((a.segment), ())
+    SELECT segment, sum(churns) AS churned_customers
+    FROM rollup_revenue
+    WHERE month >= (SELECT min(month) FROM months) AND month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY GROUPING SETS ((segment), ())
 ),
 current_base AS (
-    SELECT a.segment, count(*) AS customers, sum(b.balance) AS mrr
-    FROM balances b JOIN accts a USING (account_id)
-    WHERE b.valid_from <= (SELECT month FROM last_month)
-      AND b.valid_until > (SELECT month FROM last_month)
-      AND round(b.balance, 2) > 0
-    GROUP BY GROUPING SETS ((a.segment), ())
+    SELECT segment, sum(customers) AS customers, sum(mrr) AS mrr
+    FROM rollup_active
+    WHERE month = least((SELECT month FROM last_month), (SELECT month FROM last_stored))
+      AND customers > 0
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY GROUPING SETS ((segment), ())
 ),
 segments AS (
-    SELECT DISTINCT segment FROM accts
+    SELECT DISTINCT segment FROM rollup_accounts
+    WHERE ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
     UNION ALL SELECT NULL
 ),
 joined AS (

@@ -14,51 +14,32 @@ months AS (
     SELECT unnest(generate_series(month - to_months($months - 1), month, INTERVAL 1 MONTH))::DATE AS month
     FROM last_month
 ),
-accts AS (
-    SELECT a.account_id
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-mv AS (
-    SELECT m.*
-    FROM revenue_movements m SEMI JOIN accts USING (account_id)
-    WHERE m.month <= (SELECT month FROM last_month)
-),
--- each account's MRR after each month it moved, and whether that made it (in)active
-balances AS (
-    SELECT account_id, month,
-           sum(sum(mrr_change)) OVER (PARTITION BY account_id ORDER BY month) AS balance
-    FROM mv GROUP BY account_id, month
-),
-steps AS (
-    SELECT month,
-           (round(balance, 2) > 0)::INTEGER
-             - coalesce(round(lag(balance) OVER (PARTITION BY account_id ORDER BY month), 2) > 0, false)::INTEGER
-             AS customer_step
-    FROM balances
-),
+-- rollup_revenue: the movements of each month per account cell; running sums give MRR and customers
 monthly AS (
     SELECT month,
-           sum(mrr_change) AS mrr_step,
-           sum(mrr_change) FILTER (kind = 'new') AS new_mrr,
-           sum(mrr_change) FILTER (kind = 'expansion') AS expansion_mrr,
-           -sum(mrr_change) FILTER (kind = 'contraction') AS contraction_mrr,
-           -sum(mrr_change) FILTER (kind = 'churn') AS churn_mrr,
-           sum(mrr_change) FILTER (kind = 'reactivation') AS reactivation_mrr,
-           sum(mrr_change) FILTER (kind = 'new' AND booked_by = 'sales') AS new_mrr_sales,
-           sum(mrr_change) FILTER (kind = 'new' AND booked_by = 'operations') AS new_mrr_operations,
-           sum(mrr_change) FILTER (kind = 'expansion' AND booked_by = 'sales') AS expansion_mrr_sales,
-           sum(mrr_change) FILTER (kind = 'expansion' AND booked_by = 'operations') AS expansion_mrr_operations
-    FROM mv GROUP BY month
+           sum(mrr_step) AS mrr_step,
+           sum(customer_step) AS customer_step,
+           sum(new_mrr) AS new_mrr,
+           sum(expansion_mrr) AS expansion_mrr,
+           sum(contraction_mrr) AS contraction_mrr,
+           sum(churn_mrr) AS churn_mrr,
+           sum(reactivation_mrr) AS reactivation_mrr,
+           sum(new_mrr_sales) AS new_mrr_sales,
+           sum(new_mrr_operations) AS new_mrr_operations,
+           sum(expansion_mrr_sales) AS expansion_mrr_sales,
+           sum(expansion_mrr_operations) AS expansion_mrr_operations
+    FROM rollup_revenue
+    WHERE month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY month
 ),
-customer_steps AS (SELECT month, sum(customer_step) AS customer_step FROM steps GROUP BY month),
 running AS (
     SELECT months.month,
            (SELECT coalesce(sum(mrr_step), 0) FROM monthly WHERE monthly.month <= months.month) AS mrr,
-           (SELECT coalesce(sum(customer_step), 0) FROM customer_steps c WHERE c.month <= months.month) AS customers
+           (SELECT coalesce(sum(customer_step), 0) FROM monthly WHERE monthly.month <= months.month) AS customers
     FROM months
 )
 SELECT running.month,

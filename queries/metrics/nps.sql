@@ -22,25 +22,32 @@ windows AS (
            (month + INTERVAL 1 MONTH)::DATE AS period_end
     FROM months
 ),
+-- rollup_nps: invitations and answers per month sent and account cell
 answers AS (
-    SELECT n.surveyed_on, n.score
-    FROM nps_responses n
-    JOIN accounts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+    SELECT survey_month,
+           sum(invitations) AS invitations,
+           sum(responses) AS responses,
+           sum(promoters) AS promoters,
+           sum(passives) AS passives,
+           sum(detractors) AS detractors
+    FROM rollup_nps
+    WHERE survey_month >= (SELECT min(window_start) FROM windows)
+      AND survey_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY survey_month
 ),
 per_month AS (
     SELECT w.month,
-           count(*) AS invitations,
-           count(s.score) AS responses,
-           count(*) FILTER (s.score >= 9) AS promoters,
-           count(*) FILTER (s.score BETWEEN 7 AND 8) AS passives,
-           count(*) FILTER (s.score <= 6) AS detractors
+           sum(s.invitations) AS invitations,
+           sum(s.responses) AS responses,
+           sum(s.promoters) AS promoters,
+           sum(s.passives) AS passives,
+           sum(s.detractors) AS detractors
     FROM windows w
-    JOIN answers s ON s.surveyed_on >= w.window_start AND s.surveyed_on < w.period_end
+    JOIN answers s ON s.survey_month >= w.window_start AND s.survey_month <= w.month
     GROUP BY w.month
 ),
 shares AS (

@@ -21,24 +21,28 @@ horizons AS (
            (month + to_months($window + 1))::DATE AS period_end
     FROM months
 ),
+-- rollup_pipeline: deals per month created, closed and expected to close, and deal cell
 deals AS (
-    SELECT o.created_on, o.closed_on, o.expected_close_on, o.amount
-    FROM opportunities o
-    JOIN accounts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+    SELECT created_month, closed_month, expected_month, sum(deals) AS deals, sum(amount) AS amount
+    FROM rollup_pipeline
+    WHERE created_month <= (SELECT month FROM last_month)
+      AND (closed_month IS NULL OR closed_month >= (SELECT min(period_start) FROM horizons))
+      AND expected_month >= (SELECT min(period_start) FROM horizons)
+      AND expected_month < (SELECT max(period_end) FROM horizons)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY ALL
 ),
 pipeline AS (
-    SELECT h.month, count(*) AS open_deals, sum(d.amount) AS open_pipeline
+    SELECT h.month, sum(d.deals) AS open_deals, sum(d.amount) AS open_pipeline
     FROM horizons h
     JOIN deals d
-      ON d.created_on < h.period_start
-     AND (d.closed_on IS NULL OR d.closed_on >= h.period_start)
-     AND d.expected_close_on >= h.period_start
-     AND d.expected_close_on < h.period_end
+      ON d.created_month < h.period_start
+     AND (d.closed_month IS NULL OR d.closed_month >= h.period_start)
+     AND d.expected_month >= h.period_start
+     AND d.expected_month < h.period_end
     GROUP BY h.month
 ),
 target AS (

@@ -20,31 +20,34 @@ windows AS (
            (month + INTERVAL 1 MONTH)::DATE AS period_end
     FROM months
 ),
+-- rollup_promises: commitments per month due and resolved, status and deal cell
 promises AS (
-    SELECT c.due_on, c.status, c.resolved_on
-    FROM commitments c
-    JOIN accounts a ON a.account_id = c.account_id
-    LEFT JOIN opportunities o ON o.opportunity_id = c.opportunity_id
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+    SELECT due_month, resolved_month, status, due_before_last_day, sum(promises) AS n
+    FROM rollup_promises
+    WHERE due_month >= (SELECT min(window_start) FROM windows)
+      AND due_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY ALL
 ),
+-- as known at the end of the month: resolved later = still open then; overdue = due before the
+-- month's last day
 as_known AS (
-    SELECT w.month, p.due_on, w.period_end,
-           CASE WHEN p.resolved_on IS NOT NULL AND p.resolved_on < w.period_end THEN p.status ELSE 'open' END
-               AS status_then
+    SELECT w.month, p.n,
+           CASE WHEN p.resolved_month <= w.month THEN p.status ELSE 'open' END AS status_then,
+           p.due_month < w.month OR p.due_before_last_day AS due_before_last_day
     FROM windows w
-    JOIN promises p ON p.due_on >= w.window_start AND p.due_on < w.period_end
+    JOIN promises p ON p.due_month >= w.window_start AND p.due_month <= w.month
 ),
 per_month AS (
     SELECT month,
-           count(*) AS due,
-           count(*) FILTER (status_then = 'kept') AS kept,
-           count(*) FILTER (status_then = 'broken') AS broken,
-           count(*) FILTER (status_then = 'open') AS open,
-           count(*) FILTER (status_then = 'open' AND due_on < period_end - INTERVAL 1 DAY) AS overdue
+           sum(n) AS due,
+           coalesce(sum(n) FILTER (status_then = 'kept'), 0) AS kept,
+           coalesce(sum(n) FILTER (status_then = 'broken'), 0) AS broken,
+           coalesce(sum(n) FILTER (status_then = 'open'), 0) AS open,
+           coalesce(sum(n) FILTER (status_then = 'open' AND due_before_last_day), 0) AS overdue
     FROM as_known GROUP BY month
 )
 SELECT months.month,

@@ -18,29 +18,28 @@ months AS (
 windows AS (
     SELECT month, (month - to_months($window - 1))::DATE AS window_start FROM months
 ),
-accts AS (
-    SELECT a.account_id, a.referred_by
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
+-- rollup_new_customers: new customers per month of first revenue and account cell
 first_revenue AS (
-    SELECT m.account_id, min(m.month) AS first_month,
-           arg_min(m.mrr_change, m.month) AS first_mrr
-    FROM revenue_movements m SEMI JOIN accts USING (account_id)
-    WHERE m.mrr_change > 0
-    GROUP BY m.account_id
+    SELECT first_month,
+           sum(new_customers) AS new_customers,
+           sum(referred) AS referred,
+           sum(referred_new_mrr) AS referred_new_mrr
+    FROM rollup_new_customers
+    WHERE first_month >= (SELECT min(window_start) FROM windows)
+      AND first_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY first_month
 ),
 per_month AS (
     SELECT w.month,
-           count(*) AS new_customers,
-           count(*) FILTER (a.referred_by IS NOT NULL) AS referred,
-           sum(f.first_mrr) FILTER (a.referred_by IS NOT NULL) AS referred_new_mrr
+           sum(f.new_customers) AS new_customers,
+           sum(f.referred) AS referred,
+           sum(f.referred_new_mrr) AS referred_new_mrr
     FROM windows w
     JOIN first_revenue f ON f.first_month >= w.window_start AND f.first_month <= w.month
-    JOIN accts a USING (account_id)
     GROUP BY w.month
 )
 SELECT months.month,

@@ -14,67 +14,28 @@ months AS (
     SELECT unnest(generate_series(month - to_months($months - 1), month, INTERVAL 1 MONTH))::DATE AS month
     FROM last_month
 ),
-periods AS (
-    SELECT month, (month - to_months(12))::DATE AS start_month FROM months
-),
-accts AS (
-    SELECT a.account_id
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-account_months AS (
-    SELECT m.account_id, m.month,
-           sum(m.mrr_change) AS change,
-           coalesce(sum(m.mrr_change) FILTER (m.kind IN ('expansion', 'reactivation')), 0) AS expansion,
-           coalesce(-sum(m.mrr_change) FILTER (m.kind = 'contraction'), 0) AS contraction,
-           coalesce(-sum(m.mrr_change) FILTER (m.kind = 'churn'), 0) AS churn
-    FROM revenue_movements m SEMI JOIN accts USING (account_id)
-    WHERE m.month <= (SELECT month FROM last_month)
-    GROUP BY m.account_id, m.month
-),
--- each account's MRR from a month until the month before its next movement
-balances AS (
-    SELECT account_id, month AS valid_from,
-           lead(month) OVER (PARTITION BY account_id ORDER BY month) AS valid_until,
-           sum(change) OVER (PARTITION BY account_id ORDER BY month) AS balance
-    FROM account_months
-),
-start_cohort AS (
-    SELECT p.month, b.account_id, b.balance AS start_mrr
-    FROM periods p
-    JOIN balances b
-      ON b.valid_from <= p.start_month
-     AND (b.valid_until IS NULL OR b.valid_until > p.start_month)
-    WHERE round(b.balance, 2) > 0
-),
-cohort_moves AS (
-    SELECT s.month, s.account_id, s.start_mrr,
-           coalesce(sum(am.expansion), 0) AS expansion,
-           coalesce(sum(am.contraction), 0) AS contraction,
-           coalesce(sum(am.churn), 0) AS churn,
-           s.start_mrr + coalesce(sum(am.change), 0) AS end_mrr
-    FROM start_cohort s
-    LEFT JOIN account_months am
-      ON am.account_id = s.account_id
-     AND am.month > (s.month - to_months(12))::DATE
-     AND am.month <= s.month
-    GROUP BY s.month, s.account_id, s.start_mrr
-),
+-- rollup_retention has a row per month up to 13 months after the last revenue month; later
+-- months have the same figures (nothing moves any more)
+cap AS (SELECT (last_month + INTERVAL 13 MONTH)::DATE AS month FROM rollup_bounds),
+wanted AS (SELECT month, least(month, (SELECT month FROM cap)) AS stored_month FROM months),
 per_month AS (
-    SELECT month,
-           count(*) AS start_customers,
+    SELECT month AS stored_month,
+           sum(start_customers) AS start_customers,
            sum(start_mrr) AS start_mrr,
            sum(expansion) AS expansion,
            sum(contraction) AS contraction,
            sum(churn) AS churn,
            sum(end_mrr) AS end_mrr,
-           count(*) FILTER (round(end_mrr, 2) <= 0) AS lost_customers
-    FROM cohort_moves GROUP BY month
+           sum(lost_customers) AS lost_customers
+    FROM rollup_retention
+    WHERE month IN (SELECT stored_month FROM wanted)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY month
 )
-SELECT months.month,
+SELECT wanted.month,
        coalesce(start_customers, 0)::BIGINT AS start_customers,
        coalesce(start_mrr, 0)::DOUBLE AS start_mrr,
        coalesce(expansion, 0)::DOUBLE AS expansion,
@@ -85,5 +46,5 @@ SELECT months.month,
        ((start_mrr + expansion - contraction - churn) / nullif(start_mrr, 0))::DOUBLE AS nrr,
        ((start_mrr - contraction - churn) / nullif(start_mrr, 0))::DOUBLE AS grr,
        (lost_customers / nullif(start_customers, 0))::DOUBLE AS logo_churn
-FROM months LEFT JOIN per_month USING (month)
-ORDER BY months.month
+FROM wanted LEFT JOIN per_month USING (stored_month)
+ORDER BY wanted.month

@@ -10,27 +10,27 @@
 -- tables: accounts, reps, revenue_movements
 WITH
 last_month AS (SELECT date_trunc('month', $as_of::DATE)::DATE AS month),
-accts AS (
-    SELECT a.account_id, a.segment
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+-- the segments of the accounts under the filters (rollup_accounts) and the movements of the
+-- window's months per account cell (rollup_revenue)
+segments AS (
+    SELECT DISTINCT segment FROM rollup_accounts
+    WHERE ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
 ),
-moves AS (
-    SELECT a.segment, m.kind, m.booked_by, m.mrr_change
-    FROM revenue_movements m JOIN accts a USING (account_id)
-    WHERE m.month >= (SELECT month - to_months($window - 1) FROM last_month)
-      AND m.month <= (SELECT month FROM last_month)
-),
-segments AS (SELECT DISTINCT segment FROM accts),
 sums AS (
     SELECT segment,
-           coalesce(sum(mrr_change) FILTER (kind = 'new' AND booked_by = 'sales'), 0) AS new_mrr_sales,
-           coalesce(sum(mrr_change) FILTER (kind = 'expansion' AND booked_by = 'operations'), 0)
-               AS expansion_mrr_operations
-    FROM moves GROUP BY segment
+           coalesce(sum(new_mrr_sales), 0) AS new_mrr_sales,
+           coalesce(sum(expansion_mrr_operations), 0) AS expansion_mrr_operations
+    FROM rollup_revenue
+    WHERE month >= (SELECT month - to_months($window - 1) FROM last_month)
+      AND month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY segment
 )
 SELECT s.segment,
        coalesce(new_mrr_sales, 0)::DOUBLE AS new_mrr_sales,

@@ -20,38 +20,51 @@ windows AS (
            (month + INTERVAL 1 MONTH)::DATE AS period_end
     FROM months
 ),
+-- rollup_won_deals: each new deal won with its first value milestone on or after the close;
+-- known at the end of a month when that milestone came before the month ended. Counted here per
+-- close month, month of that milestone and days to it.
 won AS (
-    SELECT o.opportunity_id, o.account_id, o.closed_on
-    FROM opportunities o
-    JOIN accounts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE o.kind = 'new' AND o.status = 'won'
-      AND ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-milestones AS (
-    SELECT e.account_id, e.occurred_on
-    FROM service_events e SEMI JOIN won USING (account_id)
-    WHERE e.kind = 'value_milestone'
+    SELECT close_month, value_month, ttv_days, count(*) AS n
+    FROM rollup_won_deals
+    WHERE close_month >= (SELECT min(window_start) FROM windows)
+      AND close_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY ALL
 ),
 per_deal AS (
-    SELECT w.month, d.opportunity_id,
-           min(date_diff('day', d.closed_on, v.occurred_on)) AS ttv_days
+    SELECT w.month, d.n,
+           CASE WHEN d.value_month <= w.month THEN d.ttv_days END AS ttv_days
     FROM windows w
-    JOIN won d ON d.closed_on >= w.window_start AND d.closed_on < w.period_end
-    LEFT JOIN milestones v
-      ON v.account_id = d.account_id AND v.occurred_on >= d.closed_on AND v.occurred_on < w.period_end
-    GROUP BY w.month, d.opportunity_id
+    JOIN won d ON d.close_month >= w.window_start AND d.close_month <= w.month
+),
+histogram AS (
+    SELECT month, ttv_days::DOUBLE AS v, sum(n) AS n FROM per_deal WHERE ttv_days IS NOT NULL GROUP BY ALL
+),
+ranked AS (
+    SELECT month, v, n,
+           sum(n) OVER (PARTITION BY month ORDER BY v) - n AS below,
+           (sum(n) OVER (PARTITION BY month) - 1)::DOUBLE * 0.5 AS pos
+    FROM histogram
+),
+medians AS (
+    SELECT month,
+           any_value(v) FILTER (below <= floor(pos) AND floor(pos) < below + n) AS lo,
+           any_value(v) FILTER (below <= ceil(pos) AND ceil(pos) < below + n) AS hi,
+           any_value(pos - floor(pos)) AS frac
+    FROM ranked
+    GROUP BY month
 ),
 per_month AS (
-    SELECT month,
-           count(*) AS won,
-           count(ttv_days) AS reached_value,
-           median(ttv_days::DOUBLE) AS ttv_median_days,
-           avg(ttv_days) AS ttv_mean_days
-    FROM per_deal GROUP BY month
+    SELECT p.month,
+           sum(p.n) AS won,
+           coalesce(sum(p.n) FILTER (p.ttv_days IS NOT NULL), 0) AS reached_value,
+           any_value(m.lo + m.frac * (m.hi - m.lo)) AS ttv_median_days,
+           sum(p.n * p.ttv_days) / sum(p.n) FILTER (p.ttv_days IS NOT NULL) AS ttv_mean_days
+    FROM per_deal p LEFT JOIN medians m USING (month)
+    GROUP BY p.month
 )
 SELECT months.month,
        coalesce(won, 0)::BIGINT AS won,

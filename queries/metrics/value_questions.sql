@@ -10,26 +10,21 @@
 -- tables: accounts, reps, opportunities
 WITH
 last_month AS (SELECT date_trunc('month', $as_of::DATE)::DATE AS month),
-deals AS (
-    SELECT o.*
-    FROM opportunities o
-    JOIN accounts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE o.kind = 'new' AND o.status IN ('won', 'lost')
-      AND o.closed_on >= (SELECT month - to_months($window - 1) FROM last_month)
-      AND o.closed_on < (SELECT month + INTERVAL 1 MONTH FROM last_month)
-      AND ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
+-- rollup_deals: closed deals per close month and deal cell, with how many answered each question
 counts AS (
-    SELECT count(*) AS closed,
-           count(*) FILTER (answers_value) AS value,
-           count(*) FILTER (answers_why_me) AS why_me,
-           count(*) FILTER (answers_why_now) AS why_now,
-           count(*) FILTER (answers_alternative) AS alternative
-    FROM deals
+    SELECT coalesce(sum(deals), 0) AS closed,
+           coalesce(sum(answers_value), 0) AS value,
+           coalesce(sum(answers_why_me), 0) AS why_me,
+           coalesce(sum(answers_why_now), 0) AS why_now,
+           coalesce(sum(answers_alternative), 0) AS alternative
+    FROM rollup_deals
+    WHERE kind = 'new'
+      AND close_month >= (SELECT month - to_months($window - 1) FROM last_month)
+      AND close_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
 ),
 questions AS (
     SELECT * FROM (VALUES

@@ -18,29 +18,15 @@ bounds AS (
     SELECT (date_trunc('month', $as_of::DATE) - to_months($window - 1 + 3))::DATE AS cohort_start,
            (date_trunc('month', $as_of::DATE) - to_months(2))::DATE AS cohort_end_exclusive
 ),
-won AS (
-    SELECT o.opportunity_id, o.account_id, o.closed_on, o.rep_id, r.team_id
-    FROM opportunities o
-    CROSS JOIN bounds b
-    JOIN accounts a ON a.account_id = o.account_id
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE o.kind = 'new' AND o.status = 'won'
-      AND o.closed_on >= b.cohort_start AND o.closed_on < b.cohort_end_exclusive
-      AND ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-hits AS (
-    SELECT d.opportunity_id, e.severity
-    FROM won d
-    JOIN service_events e
-      ON e.account_id = d.account_id AND e.kind = 'complaint'
-     AND e.occurred_on >= d.closed_on AND e.occurred_on <= d.closed_on + INTERVAL 90 DAY
-),
+-- rollup_won_deals: each new deal won, with whether its account complained within 90 days
 deals AS (
-    SELECT d.*, EXISTS (SELECT 1 FROM hits h WHERE h.opportunity_id = d.opportunity_id) AS complained
-    FROM won d
+    SELECT d.opportunity_id, d.rep_id, d.team_id, d.complained_90d AS complained
+    FROM rollup_won_deals d CROSS JOIN bounds b
+    WHERE d.closed_on >= b.cohort_start AND d.closed_on < b.cohort_end_exclusive
+      AND ($market_id IS NULL OR d.market_id = $market_id)
+      AND ($segment IS NULL OR d.segment = $segment)
+      AND ($region IS NULL OR d.region = $region)
+      AND ($team_id IS NULL OR d.team_id = $team_id)
 ),
 groups AS (
     SELECT CASE WHEN grouping(rep_id) = 1 THEN 'team' ELSE 'rep' END AS level, team_id, rep_id,
@@ -48,12 +34,18 @@ groups AS (
     FROM deals
     GROUP BY GROUPING SETS ((team_id), (team_id, rep_id))
 ),
+-- rollup_complaint_hits: those complaints per close month, deal cell, rep and severity
 severities AS (
-    SELECT CASE WHEN grouping(d.rep_id) = 1 THEN 'team' ELSE 'rep' END AS level, d.team_id, d.rep_id,
-           h.severity, count(*) AS events
-    FROM hits h JOIN won d USING (opportunity_id)
+    SELECT CASE WHEN grouping(h.rep_id) = 1 THEN 'team' ELSE 'rep' END AS level, h.team_id, h.rep_id,
+           h.severity, sum(h.events) AS events
+    FROM rollup_complaint_hits h CROSS JOIN bounds b
     WHERE h.severity IS NOT NULL
-    GROUP BY GROUPING SETS ((d.team_id, h.severity), (d.team_id, d.rep_id, h.severity))
+      AND h.close_month >= b.cohort_start AND h.close_month < b.cohort_end_exclusive
+      AND ($market_id IS NULL OR h.market_id = $market_id)
+      AND ($segment IS NULL OR h.segment = $segment)
+      AND ($region IS NULL OR h.region = $region)
+      AND ($team_id IS NULL OR h.team_id = $team_id)
+    GROUP BY GROUPING SETS ((h.team_id, h.severity), (h.team_id, h.rep_id, h.severity))
 ),
 ranked_severities AS (
     SELECT level, team_id, rep_id, severity,

@@ -7,14 +7,15 @@ WITH options AS (
            CASE horizon WHEN 'H1' THEN 1 WHEN 'H2' THEN 2 ELSE 3 END AS position
     FROM markets
     UNION ALL
+    -- the accounts' markets, segments and regions from their cells (rollup_accounts)
     SELECT DISTINCT 'market_id', a.market_id, a.market_id, 9
-    FROM accounts a ANTI JOIN markets m USING (market_id)
+    FROM rollup_accounts a ANTI JOIN markets m USING (market_id)
     UNION ALL
     SELECT DISTINCT 'segment', segment, segment,
            CASE segment WHEN 'Enterprise' THEN 1 WHEN 'Mid-market' THEN 2 WHEN 'SMB' THEN 3 ELSE 9 END
-    FROM accounts
+    FROM rollup_accounts
     UNION ALL
-    SELECT DISTINCT 'region', region, region, 0 FROM accounts
+    SELECT DISTINCT 'region', region, region, 0 FROM rollup_accounts
     UNION ALL
     SELECT 'team_id', t.team_id, t.name || ' (' || t.function || ')',
            CASE t.function WHEN 'sales' THEN 1 WHEN 'operations' THEN 2 ELSE 3 END
@@ -22,9 +23,9 @@ WITH options AS (
     UNION ALL
     SELECT 'month', strftime(m, '%Y-%m'), strftime(m, '%Y-%m'), 0
     FROM (
-        SELECT unnest(generate_series(min(month), max(month), INTERVAL 1 MONTH))::DATE AS m
-        FROM revenue_movements
-        HAVING count(*) > 0
+        SELECT unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS m
+        FROM rollup_bounds
+        WHERE first_month IS NOT NULL
     )
 )
 SELECT dimension, value, label, position

@@ -21,34 +21,44 @@ windows AS (
            (month + INTERVAL 1 MONTH)::DATE AS period_end
     FROM months
 ),
-deals AS (
-    SELECT o.kind, o.status, o.created_on, o.closed_on, o.amount, o.discount_pct, k.horizon
-    FROM opportunities o
-    JOIN accounts a USING (account_id)
-    LEFT JOIN markets k ON k.market_id = a.market_id
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+-- rollup_deals: closed deals per close month and deal cell, with the discount-led ones
+won AS (
+    SELECT close_month, sum(deals) AS won_new, sum(discount_led) AS discount_led
+    FROM rollup_deals
+    WHERE kind = 'new' AND status = 'won'
+      AND close_month >= (SELECT min(window_start) FROM windows)
+      AND close_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
+    GROUP BY close_month
 ),
 closes AS (
-    SELECT w.month,
-           count(*) AS won_new,
-           count(*) FILTER (d.discount_pct >= 0.2) AS discount_led
+    SELECT w.month, sum(d.won_new) AS won_new, sum(d.discount_led) AS discount_led
     FROM windows w
-    JOIN deals d
-      ON d.kind = 'new' AND d.status = 'won'
-     AND d.closed_on >= w.window_start AND d.closed_on < w.period_end
+    JOIN won d ON d.close_month >= w.window_start AND d.close_month < w.period_end
     GROUP BY w.month
+),
+-- rollup_pipeline: deals per month created and closed, deal cell; H2 and H3 by the account's market
+open_deals AS (
+    SELECT p.created_month, p.closed_month, sum(p.amount) AS amount
+    FROM rollup_pipeline p
+    JOIN markets k ON k.market_id = p.market_id
+    WHERE k.horizon IN ('H2', 'H3')
+      AND p.created_month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR p.market_id = $market_id)
+      AND ($segment IS NULL OR p.segment = $segment)
+      AND ($region IS NULL OR p.region = $region)
+      AND ($team_id IS NULL OR p.team_id = $team_id)
+    GROUP BY ALL
 ),
 pipeline AS (
     SELECT w.month, sum(d.amount) AS pipeline_h2_h3
     FROM windows w
-    JOIN deals d
-      ON d.horizon IN ('H2', 'H3')
-     AND d.created_on < w.period_end
-     AND (d.closed_on IS NULL OR d.closed_on >= w.period_end)
+    JOIN open_deals d
+      ON d.created_month < w.period_end
+     AND (d.closed_month IS NULL OR d.closed_month >= w.period_end)
     GROUP BY w.month
 )
 SELECT months.month,

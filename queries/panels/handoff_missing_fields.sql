@@ -22,15 +22,15 @@ fields AS (
     SELECT * FROM (VALUES (1, 'objectives'), (2, 'stakeholders'), (3, 'commitments'), (4, 'risks'))
         f(field_position, field)
 ),
+-- rollup_handoffs: one row per hand-off with its filter columns, sorted by when it was sent
 batons AS (
     SELECT h.kind, h.has_objectives, h.has_stakeholders, h.has_commitments, h.has_risks
-    FROM handoffs h
+    FROM rollup_handoffs h
     CROSS JOIN bounds b
-    LEFT JOIN accounts a ON a.account_id = h.account_id
     WHERE h.sent_at >= b.window_start AND h.sent_at < b.period_end
-      AND ($market_id IS NULL OR coalesce(a.market_id, h.market_id) = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
+      AND ($market_id IS NULL OR h.market_id = $market_id)
+      AND ($segment IS NULL OR h.segment = $segment)
+      AND ($region IS NULL OR h.region = $region)
       AND ($team_id IS NULL OR h.from_team_id = $team_id OR h.to_team_id = $team_id)
 ),
 gaps AS (

@@ -23,55 +23,49 @@ bounds AS (
 mkts AS (
     SELECT * FROM markets WHERE ($market_id IS NULL OR market_id = $market_id)
 ),
--- accounts of those markets under the segment and region filters
-accts AS (
-    SELECT a.account_id, a.market_id, a.created_on, r.team_id AS owner_team_id
-    FROM accounts a
-    JOIN mkts USING (market_id)
-    LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($segment IS NULL OR a.segment = $segment)
+-- account metrics follow the owner's team: active customers and their MRR at the end of A and of
+-- A - 12 (rollup_active; after the last month of revenue, its figures), accounts known by the end
+-- of A (rollup_accounts), per account cell under the segment, region and team filters
+last_stored AS (SELECT last_month AS month FROM rollup_bounds),
+active AS (
+    SELECT a.market_id,
+           sum(a.mrr) FILTER (a.month = least(b.month, l.month)) AS mrr,
+           sum(a.customers) FILTER (a.month = least(b.month, l.month)) AS customers,
+           sum(a.mrr) FILTER (a.month = least(b.year_ago, l.month)) AS mrr_year_ago
+    FROM rollup_active a CROSS JOIN bounds b CROSS JOIN last_stored l
+    WHERE a.month IN (least(b.month, l.month), least(b.year_ago, l.month))
+      AND a.market_id IN (SELECT market_id FROM mkts)
+      AND ($segment IS NULL OR a.segment = $segment)
       AND ($region IS NULL OR a.region = $region)
-),
--- account metrics follow the owner's team
-owned AS (
-    SELECT * FROM accts WHERE ($team_id IS NULL OR owner_team_id = $team_id)
-),
-balances AS (
-    SELECT m.account_id,
-           sum(m.mrr_change) FILTER (m.month <= b.month) AS mrr_now,
-           sum(m.mrr_change) FILTER (m.month <= b.year_ago) AS mrr_year_ago
-    FROM revenue_movements m SEMI JOIN owned USING (account_id)
-    CROSS JOIN bounds b
-    WHERE m.month <= b.month
-    GROUP BY m.account_id
+      AND ($team_id IS NULL OR a.team_id = $team_id)
+    GROUP BY a.market_id
 ),
 revenue AS (
-    SELECT o.market_id,
-           sum(b.mrr_now) FILTER (round(b.mrr_now, 2) > 0) AS mrr,
-           count(*) FILTER (round(b.mrr_now, 2) > 0) AS customers,
-           sum(b.mrr_year_ago) FILTER (round(b.mrr_year_ago, 2) > 0) AS mrr_year_ago
-    FROM owned o JOIN balances b USING (account_id)
-    GROUP BY o.market_id
+    SELECT market_id, mrr, coalesce(customers, 0) AS customers, mrr_year_ago FROM active
 ),
 known AS (
-    SELECT o.market_id, count(*) AS accounts
-    FROM owned o CROSS JOIN bounds b
-    WHERE o.created_on < b.period_end
-    GROUP BY o.market_id
-),
--- deal metrics follow the deal rep's team
-deals AS (
-    SELECT a.market_id,
-           count(*) FILTER (o.status = 'won') AS won,
-           count(*) FILTER (o.status = 'lost') AS lost
-    FROM opportunities o
-    JOIN accts a USING (account_id)
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    CROSS JOIN bounds b
-    WHERE o.kind = 'new' AND o.status IN ('won', 'lost')
-      AND o.closed_on >= b.window_start AND o.closed_on < b.period_end
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+    SELECT a.market_id, sum(a.accounts) AS accounts
+    FROM rollup_accounts a CROSS JOIN bounds b
+    WHERE a.created_month < b.period_end
+      AND a.market_id IN (SELECT market_id FROM mkts)
+      AND ($segment IS NULL OR a.segment = $segment)
+      AND ($region IS NULL OR a.region = $region)
+      AND ($team_id IS NULL OR a.team_id = $team_id)
     GROUP BY a.market_id
+),
+-- deal metrics follow the deal rep's team (rollup_deals)
+deals AS (
+    SELECT d.market_id,
+           coalesce(sum(d.deals) FILTER (d.status = 'won'), 0) AS won,
+           coalesce(sum(d.deals) FILTER (d.status = 'lost'), 0) AS lost
+    FROM rollup_deals d CROSS JOIN bounds b
+    WHERE d.kind = 'new'
+      AND d.close_month >= b.window_start AND d.close_month < b.period_end
+      AND d.market_id IN (SELECT market_id FROM mkts)
+      AND ($segment IS NULL OR d.segment = $segment)
+      AND ($region IS NULL OR d.region = $region)
+      AND ($team_id IS NULL OR d.team_id = $team_id)
+    GROUP BY d.market_id
 ),
 size_now AS (
     SELECT s.market_id, s.period, s.tam, s.sam

@@ -22,31 +22,21 @@ sizes AS (
     WHERE ($market_id IS NULL OR s.market_id = $market_id)
       AND (s.is_forecast OR s.period <= l.month)
 ),
-accts AS (
-    SELECT a.account_id, a.market_id
-    FROM accounts a
-    LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
+-- active customers' MRR at the end of each measuring month (rollup_active; after the last month of
+-- revenue, its figures) per account cell under the filters
+ends AS (
+    SELECT DISTINCT measured_at, least(measured_at, (SELECT last_month FROM rollup_bounds)) AS stored_month
+    FROM sizes WHERE measured_at IS NOT NULL
+),
+ours AS (
+    SELECT a.market_id, e.measured_at, sum(a.mrr) AS mrr
+    FROM rollup_active a
+    JOIN ends e ON a.month = e.stored_month
     WHERE ($market_id IS NULL OR a.market_id = $market_id)
       AND ($segment IS NULL OR a.segment = $segment)
       AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-ends AS (
-    SELECT DISTINCT measured_at FROM sizes WHERE measured_at IS NOT NULL
-),
--- each account's MRR at the end of each measuring month
-balances AS (
-    SELECT a.market_id, e.measured_at, sum(m.mrr_change) AS mrr
-    FROM revenue_movements m
-    JOIN accts a USING (account_id)
-    JOIN ends e ON m.month <= e.measured_at
-    GROUP BY a.market_id, e.measured_at, m.account_id
-),
-ours AS (
-    SELECT market_id, measured_at, sum(mrr) AS mrr
-    FROM balances
-    WHERE round(mrr, 2) > 0
-    GROUP BY market_id, measured_at
+      AND ($team_id IS NULL OR a.team_id = $team_id)
+    GROUP BY a.market_id, e.measured_at
 )
 SELECT s.horizon, s.market_id, s.market, s.period, s.kind,
        s.tam::DOUBLE AS tam,

@@ -15,28 +15,27 @@ bounds AS (
     SELECT (date_trunc('month', $as_of::DATE) - to_months($window - 1))::DATE AS window_start,
            (date_trunc('month', $as_of::DATE) + INTERVAL 1 MONTH)::DATE AS period_end
 ),
+-- rollup_promises: commitments per month due and resolved, status and deal cell; as known at the
+-- end of A (resolved later = still open then; overdue = due before A's last day)
 as_known AS (
-    SELECT r.team_id, c.due_on, b.period_end,
-           CASE WHEN c.resolved_on IS NOT NULL AND c.resolved_on < b.period_end THEN c.status ELSE 'open' END
-               AS status_then
-    FROM commitments c
+    SELECT p.team_id, p.promises AS n,
+           CASE WHEN p.resolved_month < b.period_end THEN p.status ELSE 'open' END AS status_then,
+           p.due_month < (b.period_end - INTERVAL 1 MONTH) OR p.due_before_last_day AS due_before_last_day
+    FROM rollup_promises p
     CROSS JOIN bounds b
-    JOIN accounts a ON a.account_id = c.account_id
-    LEFT JOIN opportunities o ON o.opportunity_id = c.opportunity_id
-    LEFT JOIN reps r ON r.rep_id = o.rep_id
-    WHERE c.due_on >= b.window_start AND c.due_on < b.period_end
-      AND ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+    WHERE p.due_month >= b.window_start AND p.due_month < b.period_end
+      AND ($market_id IS NULL OR p.market_id = $market_id)
+      AND ($segment IS NULL OR p.segment = $segment)
+      AND ($region IS NULL OR p.region = $region)
+      AND ($team_id IS NULL OR p.team_id = $team_id)
 ),
 per_team AS (
     SELECT team_id,
-           count(*) AS due,
-           count(*) FILTER (status_then = 'kept') AS kept,
-           count(*) FILTER (status_then = 'broken') AS broken,
-           count(*) FILTER (status_then = 'open') AS open,
-           count(*) FILTER (status_then = 'open' AND due_on < period_end - INTERVAL 1 DAY) AS overdue
+           sum(n) AS due,
+           coalesce(sum(n) FILTER (status_then = 'kept'), 0) AS kept,
+           coalesce(sum(n) FILTER (status_then = 'broken'), 0) AS broken,
+           coalesce(sum(n) FILTER (status_then = 'open'), 0) AS open,
+           coalesce(sum(n) FILTER (status_then = 'open' AND due_before_last_day), 0) AS overdue
     FROM as_known GROUP BY team_id
 )
 SELECT p.team_id, coalesce(t.name, p.team_id) AS team,

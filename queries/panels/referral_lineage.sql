@@ -17,13 +17,15 @@ bounds AS (
     SELECT date_trunc('month', $as_of::DATE)::DATE AS last_month,
            (date_trunc('month', $as_of::DATE) + INTERVAL 1 MONTH)::DATE AS period_end
 ),
+-- the accounts that were referred or referred someone (rollup_referral_nodes): no other account is
+-- in a chain
 accts AS (
     SELECT a.account_id, a.name, a.referred_by, a.created_on
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
+    FROM rollup_referral_nodes a
     WHERE ($market_id IS NULL OR a.market_id = $market_id)
       AND ($segment IS NULL OR a.segment = $segment)
       AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
+      AND ($team_id IS NULL OR a.team_id = $team_id)
       AND a.created_on < (SELECT period_end FROM bounds)
 ),
 -- the parent is the referrer when the referrer is in view too
@@ -60,7 +62,8 @@ chain AS (
 ranked AS (
     SELECT r.account_id AS root_id,
            row_number() OVER (ORDER BY c.chain_mrr DESC, n.name, r.account_id) AS chain_rank,
-           count(*) OVER () AS chains
+           -- a count, not `count(*) OVER ()` (duckdb#25713: intermittent internal error)
+           (SELECT count(*) FROM roots) AS chains
     FROM roots r JOIN chain c USING (account_id) JOIN nodes n USING (account_id)
 )
 SELECT k.chain_rank::INTEGER AS chain_rank,

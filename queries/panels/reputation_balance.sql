@@ -21,39 +21,34 @@ bounds AS (
            date_trunc('month', $as_of::DATE)::DATE AS last_month,
            (date_trunc('month', $as_of::DATE) + INTERVAL 1 MONTH)::DATE AS period_end
 ),
-accts AS (
-    SELECT a.account_id, a.referred_by, a.created_on
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
-events AS (
-    SELECT e.* FROM reputation_events e SEMI JOIN accts USING (account_id)
-),
--- accrued, depreciated and balance of the five event kinds
+-- accrued, depreciated and balance of the five event kinds: rollup_reputation, per month, kind and
+-- cell of the account that carries the asset
 event_sheet AS (
     SELECT e.kind,
-           count(*) FILTER (e.occurred_on >= b.window_start AND e.occurred_on < b.period_end) AS accrued,
-           count(*) FILTER (e.depreciated_on >= b.window_start AND e.depreciated_on < b.period_end)
-               AS depreciated,
-           count(*) FILTER (e.occurred_on < b.period_end
-                            AND (e.depreciated_on IS NULL OR e.depreciated_on >= b.period_end)) AS balance
-    FROM events e CROSS JOIN bounds b
+           sum(e.accrued) FILTER (e.month >= b.window_start) AS accrued,
+           sum(e.depreciated) FILTER (e.month >= b.window_start) AS depreciated,
+           sum(e.accrued) - sum(e.depreciated) AS balance
+    FROM rollup_reputation e CROSS JOIN bounds b
+    WHERE e.kind <> 'referral' AND e.month <= b.last_month
+      AND ($market_id IS NULL OR e.market_id = $market_id)
+      AND ($segment IS NULL OR e.segment = $segment)
+      AND ($region IS NULL OR e.region = $region)
+      AND ($team_id IS NULL OR e.team_id = $team_id)
     GROUP BY e.kind
 ),
--- references: deals they point at, with the earliest reference made on or before the close
--- (or, for a deal still open, before the end of the as-of month)
+-- references: deals they point at (rollup_references), with the earliest reference made on or
+-- before the close (or, for a deal still open, before the end of the as-of month)
 referenced AS (
-    SELECT o.opportunity_id, o.amount, o.status, o.closed_on, o.created_on, min(e.occurred_on) AS first_reference
-    FROM events e
-    JOIN opportunities o ON o.opportunity_id = e.opportunity_id
+    SELECT e.opportunity_id, e.amount, e.status, e.closed_on, e.created_on, min(e.occurred_on) AS first_reference
+    FROM rollup_references e
     CROSS JOIN bounds b
-    WHERE e.kind = 'reference'
-      AND e.occurred_on < b.period_end
-      AND (o.closed_on IS NULL OR o.closed_on >= b.period_end OR e.occurred_on <= o.closed_on)
-    GROUP BY ALL
+    WHERE e.occurred_on < b.period_end
+      AND (e.closed_on IS NULL OR e.closed_on >= b.period_end OR e.occurred_on <= e.closed_on)
+      AND ($market_id IS NULL OR e.market_id = $market_id)
+      AND ($segment IS NULL OR e.segment = $segment)
+      AND ($region IS NULL OR e.region = $region)
+      AND ($team_id IS NULL OR e.team_id = $team_id)
+    GROUP BY e.opportunity_id, e.amount, e.status, e.closed_on, e.created_on
 ),
 reference_realized AS (
     SELECT 'reference' AS kind,
@@ -73,40 +68,35 @@ reference_realized AS (
                AS lag_mean_days
     FROM referenced r CROSS JOIN bounds b
 ),
--- referrals: the referred accounts known at the end of the as-of month
+-- referrals: the referred accounts known at the end of the as-of month (rollup_referrals: each
+-- with its first revenue month, that month's new MRR and its first new deal won)
 referred AS (
-    SELECT a.account_id, a.created_on
-    FROM accts a CROSS JOIN bounds b
-    WHERE a.referred_by IS NOT NULL AND a.created_on < b.period_end
-),
-first_revenue AS (
-    SELECT m.account_id, min(m.month) AS first_month
-    FROM revenue_movements m SEMI JOIN referred USING (account_id)
-    WHERE m.mrr_change > 0
-    GROUP BY m.account_id
-),
-first_won AS (
-    SELECT o.account_id, min(o.closed_on) AS first_won_on
-    FROM opportunities o SEMI JOIN referred USING (account_id)
-    WHERE o.kind = 'new' AND o.status = 'won' AND o.closed_on < (SELECT period_end FROM bounds)
-    GROUP BY o.account_id
+    SELECT r.account_id, r.created_on, r.first_month, r.new_mrr,
+           CASE WHEN r.first_won_on < b.period_end THEN r.first_won_on END AS first_won_on
+    FROM rollup_referrals r CROSS JOIN bounds b
+    WHERE r.created_on < b.period_end
+      AND ($market_id IS NULL OR r.market_id = $market_id)
+      AND ($segment IS NULL OR r.segment = $segment)
+      AND ($region IS NULL OR r.region = $region)
+      AND ($team_id IS NULL OR r.team_id = $team_id)
 ),
 realized_referrals AS (
-    SELECT f.account_id, r.created_on, w.first_won_on, sum(m.mrr_change) AS new_mrr
-    FROM first_revenue f
-    JOIN referred r USING (account_id)
-    JOIN revenue_movements m ON m.account_id = f.account_id AND m.month = f.first_month AND m.mrr_change > 0
-    LEFT JOIN first_won w ON w.account_id = f.account_id
-    CROSS JOIN bounds b
-    WHERE f.first_month >= b.window_start AND f.first_month <= b.last_month
-    GROUP BY f.account_id, r.created_on, w.first_won_on
+    SELECT r.account_id, r.created_on, r.first_won_on, r.new_mrr
+    FROM referred r CROSS JOIN bounds b
+    WHERE r.first_month >= b.window_start AND r.first_month <= b.last_month
 ),
+-- rollup_referral_pipeline: the deals of referred accounts per month the account was created and
+-- the deal created and closed
 referral_pipeline AS (
-    SELECT coalesce(sum(o.amount), 0) AS pipeline
-    FROM opportunities o
-    JOIN referred r USING (account_id)
+    SELECT coalesce(sum(p.amount), 0) AS pipeline
+    FROM rollup_referral_pipeline p
     CROSS JOIN bounds b
-    WHERE o.created_on < b.period_end AND (o.closed_on IS NULL OR o.closed_on >= b.period_end)
+    WHERE p.referred_month < b.period_end
+      AND p.created_month < b.period_end AND (p.closed_month IS NULL OR p.closed_month >= b.period_end)
+      AND ($market_id IS NULL OR p.market_id = $market_id)
+      AND ($segment IS NULL OR p.segment = $segment)
+      AND ($region IS NULL OR p.region = $region)
+      AND ($team_id IS NULL OR p.team_id = $team_id)
 ),
 referral_row AS (
     SELECT 'referral' AS kind,

@@ -17,37 +17,21 @@ months AS (
     SELECT unnest(generate_series(month - to_months($months - 1), month, INTERVAL 1 MONTH))::DATE AS month
     FROM last_month
 ),
-accts AS (
-    SELECT a.account_id, a.referred_by, a.created_on
-    FROM accounts a LEFT JOIN reps r ON r.rep_id = a.owner_rep_id
-    WHERE ($market_id IS NULL OR a.market_id = $market_id)
-      AND ($segment IS NULL OR a.segment = $segment)
-      AND ($region IS NULL OR a.region = $region)
-      AND ($team_id IS NULL OR r.team_id = $team_id)
-),
--- one row per asset: when it was created and when it stopped being usable
-assets AS (
-    SELECT e.kind, e.occurred_on AS created_on, e.depreciated_on
-    FROM reputation_events e SEMI JOIN accts USING (account_id)
-    UNION ALL
-    SELECT 'referral', created_on, NULL
-    FROM accts WHERE referred_by IS NOT NULL
-),
 kinds AS (
     SELECT * FROM (VALUES
         (1, 'reference'), (2, 'case_study'), (3, 'testimonial'), (4, 'review'), (5, 'award'), (6, 'referral')
     ) k(position, kind)
 ),
--- accruals (+1) and depreciations (-1) bucketed by month, all history up to the as-of month
-moves AS (
-    SELECT kind, date_trunc('month', created_on)::DATE AS month, 1 AS accrued, 0 AS depreciated FROM assets
-    UNION ALL
-    SELECT kind, date_trunc('month', depreciated_on)::DATE, 0, 1 FROM assets WHERE depreciated_on IS NOT NULL
-),
+-- rollup_reputation: assets accrued and depreciated per month, kind and cell of the account that
+-- carries them (referrals: the referred accounts), all history up to the as-of month
 buckets AS (
     SELECT kind, month, sum(accrued) AS accrued, sum(depreciated) AS depreciated
-    FROM moves
+    FROM rollup_reputation
     WHERE month <= (SELECT month FROM last_month)
+      AND ($market_id IS NULL OR market_id = $market_id)
+      AND ($segment IS NULL OR segment = $segment)
+      AND ($region IS NULL OR region = $region)
+      AND ($team_id IS NULL OR team_id = $team_id)
     GROUP BY kind, month
 ),
 counted AS (
