@@ -375,3 +375,77 @@ async def test_minimal_database_accounts_and_revenue_only(tmp_path: Path) -> Non
                 assert not app.active_panel().query_one(".panel--message").has_class("-error")
     finally:
         database.close()
+
+
+# --- start-up: paint first, open after, build panels when first shown --------------------------
+
+
+def test_panel_metadata_matches_the_panel_classes() -> None:
+    from navigator.panels import PANEL_CLASSES, PANELS
+
+    assert [(p.panel_id, p.title) for p in PANELS] == [(c.panel_id, c.title) for c in PANEL_CLASSES]
+
+
+async def test_app_given_an_opener_paints_before_opening_and_builds_panels_when_shown(handbuilt_db: Path) -> None:
+    from navigator.ui.app import Opener
+
+    opened = threading.Event()
+    release = threading.Event()
+
+    def open_later():
+        release.wait(10)
+        opened.set()
+        return open_database(handbuilt_db)
+
+    app = NavigatorApp(Opener("handbuilt.duckdb", open_later), state=lambda db: ViewState(as_of=db.as_of, window=6))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # the chrome is on screen while the data is still being opened
+        assert app.db is None and not opened.is_set()
+        assert "opening" in str(app.query_one("#status").render())
+        assert app.query_one("#panels TabPane .panel--placeholder") is not None
+        release.set()
+        for _ in range(20):
+            await settle(pilot, app)
+            if app.db is not None and app.query("#tile-mrr"):
+                break
+        assert app.state == ViewState(as_of=AS_OF, window=6)  # the state built from the opened data
+        assert tile_text(app, "mrr") == expected_figure(app.db, app.state, "mrr")
+        # only the shown panel was built; the next one is built when its tab is shown
+        assert not app.query("#tab-overview .panel--placeholder")
+        assert app.query("#tab-horizon .panel--placeholder") and not app.query("#panel-horizon")
+        await pilot.press("2")
+        await settle(pilot, app)
+        assert app.query("#panel-horizon") and app.active_panel().panel_id == "horizon"
+        app.db.close()
+
+
+async def test_app_whose_data_cannot_be_opened_exits_with_code_2() -> None:
+    from navigator.data.errors import DataSourceError
+    from navigator.ui.app import Opener
+
+    def fail():
+        raise DataSourceError("nope.duckdb is not a DuckDB database file")
+
+    app = NavigatorApp(Opener("nope.duckdb", fail))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(10):
+            await pilot.pause(0.05)
+    assert app.return_code == 2
+    assert app.open_error == "nope.duckdb is not a DuckDB database file"
+
+
+def test_ui_imports_neither_duckdb_nor_polars_nor_panels() -> None:
+    """The first frame needs none of them: they load after it (the data) or when a tab is shown."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import navigator.ui.app\n"
+        "heavy = {'duckdb', 'polars', 'pyarrow'} & {m.split('.')[0] for m in sys.modules}\n"
+        "panels = sorted(m for m in sys.modules if m.startswith('navigator.panels.'))\n"
+        "print(sorted(heavy), panels)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[] ['navigator.panels.base']"

@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from navigator.format import NA, format_change, format_value
 from navigator.panels.base import Panel
-from navigator.panels.widgets import DataGrid, Drill, FigureTile, Section
+from navigator.panels.widgets import DataGrid, Drill, FigureTile, Readout, Section
 from navigator.text import display_text
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ class HandoffPanel(Panel):
         )
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="headline")
+        yield Readout("", id="headline")
         for kind, title, what in KINDS:
             with Section(f"{title} · {what}", section_id=f"baton-{kind}"), Grid(classes="baton-tiles"):
                 for key, label, *_ in BATON_FIGURES:
@@ -170,10 +170,10 @@ class HandoffPanel(Panel):
         with Container(id="lower"):
             with Section("What the baton lacks most often", section_id="missing"):
                 yield DataGrid(grid_id="missing-fields")
-                yield Static("", id="missing-note", classes="section--note")
+                yield Readout("", id="missing-note", classes="section--note")
             with Section("Who sells more: operations (expansion) or sales (new)", section_id="sellers"):
                 yield DataGrid(grid_id="sellers-grid")
-                yield Static("", id="sellers-note", classes="section--note")
+                yield Readout("", id="sellers-note", classes="section--note")
 
     def tile(self, tile_id: str) -> FigureTile:
         return self.query_one(f"#tile-{tile_id}", FigureTile)
@@ -422,6 +422,14 @@ class HandoffPanel(Panel):
 
     def _sellers(self, sellers: pl.DataFrame) -> None:
         grid = self.grid("sellers-grid")
+        theme = self.app.current_theme
+        shown = ("sellers", tuple(sellers.rows()), theme.primary, theme.accent, theme.panel, theme.surface)
+        if not grid.is_showing(shown):
+            self._fill_sellers(grid, sellers)
+            grid.mark_showing(shown)
+        self.query_one("#sellers-note", Static).update(Text(display_text(sellers_sentence(sellers))))
+
+    def _fill_sellers(self, grid: DataGrid, sellers: pl.DataFrame) -> None:
         grid.clear(columns=True)
         for key, label, justify in (
             ("segment", "Segment", "left"),
@@ -457,7 +465,6 @@ class HandoffPanel(Panel):
                     "drill_movements",
                     {"kind": kind, "booked_by": booked_by, "segment": segment},
                 )
-        self.query_one("#sellers-note", Static).update(Text(display_text(sellers_sentence(sellers))))
 
 
 def _latency_span(kind: str) -> str:

@@ -25,7 +25,7 @@ from textual.widgets import Static
 
 from navigator.format import NA, direction_arrow, format_value
 from navigator.panels.base import Panel
-from navigator.panels.widgets import DataGrid, Drill, Section
+from navigator.panels.widgets import DataGrid, Drill, Readout, Section
 from navigator.text import display_text
 
 if TYPE_CHECKING:
@@ -121,20 +121,20 @@ class HorizonPanel(Panel):
         yield Section(
             "Markets by horizon",
             DataGrid(grid_id="horizon-markets"),
-            Static("", id="horizon-markets-note", classes="horizon--note"),
+            Readout("", id="horizon-markets-note", classes="horizon--note"),
             section_id="horizon-markets-section",
         )
         with Container(id="horizon-row"):
             yield Section(
                 "Revenue · pipeline · effort by horizon",
                 DataGrid(grid_id="horizon-shares"),
-                Static("", id="horizon-shares-note", classes="horizon--note"),
+                Readout("", id="horizon-shares-note", classes="horizon--note"),
                 section_id="horizon-shares-section",
             )
             yield Section(
                 "Market size (SAM) by quarter: actual and forecast",
                 DataGrid(grid_id="horizon-sizes"),
-                Static("", id="horizon-sizes-note", classes="horizon--note"),
+                Readout("", id="horizon-sizes-note", classes="horizon--note"),
                 section_id="horizon-sizes-section",
             )
 
@@ -249,6 +249,26 @@ class HorizonPanel(Panel):
         for row in rows:
             for value_key, _, share_key, _ in MEASURES:
                 written[(row["horizon"], value_key)] = format_value(row[share_key], "ratio")
+        self._fill_shares(grid, rows, written, colours, track, bar_width)
+        self.query_one("#horizon-shares-note", Static).update(
+            Text(
+                "Each bar is the horizon's share of the column's total. Revenue = MRR at the end of the month;"
+                " pipeline = deals open then; effort = hours on deals created in the window."
+            )
+        )
+
+    def _fill_shares(
+        self,
+        grid: DataGrid,
+        rows: list[dict[str, Any]],
+        written: dict[tuple[str, str], str],
+        colours: tuple[str, ...],
+        track: str,
+        bar_width: int,
+    ) -> None:
+        shown = ("shares", tuple(tuple(row.items()) for row in rows), colours, track, bar_width)
+        if grid.is_showing(shown):
+            return  # the same bars: no refill, no repaint
         grid.clear(columns=True)
         grid.add_column(Text("Horizon"), key="Horizon")
         for value_key, label, _, _ in MEASURES:
@@ -266,12 +286,7 @@ class HorizonPanel(Panel):
                 "drill_accounts",
                 {"horizon": horizon, "status": "active"},
             )
-        self.query_one("#horizon-shares-note", Static).update(
-            Text(
-                "Each bar is the horizon's share of the column's total. Revenue = MRR at the end of the month;"
-                " pipeline = deals open then; effort = hours on deals created in the window."
-            )
-        )
+        grid.mark_showing(shown)
 
     # --- market size over time ----------------------------------------------------------------
 
@@ -289,6 +304,30 @@ class HorizonPanel(Panel):
         # one bar a quarter where it fits, so the two sparklines read as one time line
         actual_width = max(8, min(len(actual_periods), widest))
         forecast_width = max(8, min(len(forecast_periods), widest))
+        shown = ("sizes", tuple(sizes.rows()), tuple(ranked), actual_colour, forecast_colour, widest, tall)
+        if not grid.is_showing(shown):
+            self._fill_sizes(grid, series, ranked, actual_width, forecast_width, tall, actual_colour, forecast_colour)
+            grid.mark_showing(shown)
+        self.query_one("#horizon-sizes-note", Static).update(
+            Text.assemble(
+                ("actual", f"bold {actual_colour}"),
+                f" {_span(actual_periods) or NA} · ",
+                ("forecast", f"bold {forecast_colour}"),
+                f" {_span(forecast_periods) or NA}. Each sparkline has its own scale: read the figures.",
+            )
+        )
+
+    def _fill_sizes(
+        self,
+        grid: DataGrid,
+        series: dict[str, dict[str, Any]],
+        ranked: list[str],
+        actual_width: int,
+        forecast_width: int,
+        tall: bool,
+        actual_colour: str,
+        forecast_colour: str,
+    ) -> None:
         grid.clear(columns=True)
         grid.add_column(Text("Market"), key="Market")
         grid.add_column(Text("actual"), key="actual", width=actual_width)
@@ -309,14 +348,6 @@ class HorizonPanel(Panel):
             ]
             key = grid.add_row(*cells, height=height)
             grid.row_drills[key] = Drill(f"Accounts in {item['market']}", "drill_accounts", {"market_id": market_id})
-        self.query_one("#horizon-sizes-note", Static).update(
-            Text.assemble(
-                ("actual", f"bold {actual_colour}"),
-                f" {_span(actual_periods) or NA} · ",
-                ("forecast", f"bold {forecast_colour}"),
-                f" {_span(forecast_periods) or NA}. Each sparkline has its own scale: read the figures.",
-            )
-        )
 
 
 def series_by_market(sizes: pl.DataFrame) -> dict[str, dict[str, Any]]:

@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from navigator.format import NA, format_value
 from navigator.panels.base import Panel
-from navigator.panels.widgets import DataGrid, Drill, FigureTile, Section
+from navigator.panels.widgets import DataGrid, Drill, FigureTile, Readout, Section
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -163,14 +163,14 @@ class LifecyclePanel(Panel):
             yield Section(
                 "LTV by segment",
                 DataGrid(grid_id="lifecycle-ltv"),
-                Static("", id="lifecycle-ltv-note", classes="lifecycle--note"),
+                Readout("", id="lifecycle-ltv-note", classes="lifecycle--note"),
                 section_id="lifecycle-ltv-section",
             )
         yield Section(
             "Cohort retention",
-            Static("", id="lifecycle-mode"),
+            Readout("", id="lifecycle-mode"),
             DataGrid(grid_id="lifecycle-heatmap"),
-            Static(legend(), id="lifecycle-legend", classes="lifecycle--note"),
+            Readout(legend(), id="lifecycle-legend", classes="lifecycle--note"),
             section_id="lifecycle-cohorts",
         )
 

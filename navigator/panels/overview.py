@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from navigator.format import NA, format_change, format_value
 from navigator.panels.base import Panel
-from navigator.panels.widgets import DataGrid, Drill, FigureTile, Section
+from navigator.panels.widgets import DataGrid, Drill, FigureTile, Readout, Section
 
 if TYPE_CHECKING:
     import polars as pl
@@ -84,7 +84,7 @@ class OverviewPanel(Panel):
         return OverviewData(report, teams.filter(teams["level"] == "team"), warnings, state)
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="verdict")
+        yield Readout("", id="verdict")
         with Grid(id="tiles"):
             for tile_id, label in self.TILES:
                 yield FigureTile(label, tile_id=f"tile-{tile_id}")

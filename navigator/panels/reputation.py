@@ -22,7 +22,7 @@ from textual.widgets.tree import TreeNode
 
 from navigator.format import NA, format_value
 from navigator.panels.base import Panel
-from navigator.panels.widgets import DataGrid, Drill, DrillRequested, FigureTile, Section
+from navigator.panels.widgets import DataGrid, Drill, DrillRequested, FigureTile, Readout, Section
 from navigator.text import display_text
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class ReputationPanel(Panel):
                 yield Section(
                     "Balance sheet",
                     DataGrid(grid_id="rep-balance"),
-                    Static("", id="rep-balance-note", classes="section--note"),
+                    Readout("", id="rep-balance-note", classes="section--note"),
                     section_id="rep-balance-section",
                 )
                 yield Section(
@@ -188,19 +188,19 @@ class ReputationPanel(Panel):
                 yield Section(
                     "Realized: what assets brought",
                     DataGrid(grid_id="rep-realized"),
-                    Static("", id="rep-realized-note", classes="section--note"),
+                    Readout("", id="rep-realized-note", classes="section--note"),
                     section_id="rep-realized-section",
                 )
                 yield Section(
                     "NPS by month",
                     DataGrid(grid_id="rep-nps-grid"),
-                    Static("", id="rep-nps-note", classes="section--note"),
+                    Readout("", id="rep-nps-note", classes="section--note"),
                     section_id="rep-nps-section",
                 )
         yield Section(
             "Next-customer lineage: who brought whom",
             LineageTree(tree_id="rep-lineage"),
-            Static("", id="rep-lineage-note", classes="section--note"),
+            Readout("", id="rep-lineage-note", classes="section--note"),
             section_id="rep-lineage-section",
         )
 
@@ -391,12 +391,26 @@ class ReputationPanel(Panel):
 
     def _show_lineage(self, data: ReputationData) -> None:
         tree = self.query_one("#rep-lineage", LineageTree)
-        tree.clear()
         frame = data.lineage
         note = self.query_one("#rep-lineage-note", Static)
+        shown = tuple(frame.rows())
+        if shown != getattr(tree, "shown_rows", None):
+            tree.shown_rows = shown  # type: ignore[attr-defined]
+            self._fill_lineage(tree, frame)
+        if frame.height:
+            chains, top = frame["chains"][0], int((frame["depth"] == 0).sum())
+            note.update(
+                f"Top {top} of {chains} chains by chain MRR (the account's MRR plus everyone it brought,"
+                f" down the line) at the end of {data.state.as_of:%Y-%m}. Space or → expands; Enter lists the chain."
+            )
+        else:
+            note.update("")
+
+    def _fill_lineage(self, tree: LineageTree, frame: pl.DataFrame) -> None:
+        """Rebuild the tree (only when its rows changed: a rebuild also folds what the user opened)."""
+        tree.clear()
         if frame.height == 0:
             tree.root.add_leaf("No referral chains: no customer in view referred another (accounts.referred_by).")
-            note.update("")
             return
         rows = frame.to_dicts()
         children: dict[str | None, list[dict[str, Any]]] = {}
@@ -427,10 +441,6 @@ class ReputationPanel(Panel):
             )
         if tree.root.children:
             tree.root.children[0].expand()
-        note.update(
-            f"Top {shown} of {chains} chains by chain MRR (the account's MRR plus everyone it brought,"
-            f" down the line) at the end of {data.state.as_of:%Y-%m}. Space or → expands; Enter lists the chain."
-        )
 
 
 def _period(state: ViewState) -> str:

@@ -22,7 +22,7 @@ from textual.widgets import Static
 from navigator.format import NA, format_value
 from navigator.panels.base import Panel
 from navigator.panels.reputation import renderable_text
-from navigator.panels.widgets import DataGrid, Drill, Section
+from navigator.panels.widgets import DataGrid, Drill, Readout, Section
 from navigator.text import display_text
 
 if TYPE_CHECKING:
@@ -103,37 +103,37 @@ class ValuePanel(Panel):
         )
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="value-headline")
+        yield Readout("", id="value-headline")
         with Horizontal(classes="value--row"):
             with Vertical(classes="value--column"):
                 yield Section(
                     "The customer's four questions: share of deals answering each",
                     DataGrid(grid_id="value-questions"),
-                    Static("", id="value-questions-note", classes="section--note"),
+                    Readout("", id="value-questions-note", classes="section--note"),
                 )
             with Vertical(classes="value--column"):
                 yield Section(
                     "What lost customers chose instead",
                     DataGrid(grid_id="value-lost"),
-                    Static("", id="value-lost-note", classes="section--note"),
+                    Readout("", id="value-lost-note", classes="section--note"),
                 )
         with Horizontal(classes="value--row"):
             with Vertical(classes="value--column"):
                 yield Section(
                     "Win rate by questions answered",
                     DataGrid(grid_id="value-winrate"),
-                    Static("", id="value-winrate-note", classes="section--note"),
+                    Readout("", id="value-winrate-note", classes="section--note"),
                 )
             with Vertical(classes="value--column"):
                 yield Section(
                     "12-month retention by questions answered",
                     DataGrid(grid_id="value-retention"),
-                    Static("", id="value-retention-note", classes="section--note"),
+                    Readout("", id="value-retention-note", classes="section--note"),
                 )
         yield Section(
             "Extraction vs engagement: bookings against what became of those customers",
             DataGrid(grid_id="value-engagement"),
-            Static("", id="value-engagement-note", classes="section--note"),
+            Readout("", id="value-engagement-note", classes="section--note"),
         )
 
     # --- showing ------------------------------------------------------------------------------------

@@ -2,6 +2,11 @@
 
 Every figure, bar and row that has rows behind it carries a `Drill`: Enter (or a
 click) posts `DrillRequested`, and the app opens those rows in a table.
+
+Repainting costs more than computing what to show (Textual lays out and renders every
+changed widget, about a third of a millisecond a table cell), so the widgets here repaint only
+what changed: `Readout.update` and `DataGrid.fill` do nothing when the content is the same as
+shown, and a one-line `Readout` that stays one line skips the layout pass.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -34,6 +40,47 @@ class Drill:
 
     def __hash__(self) -> int:
         return hash((self.title, self.query, tuple(sorted(self.params.items()))))
+
+
+_NOTHING = object()
+
+
+def content_key(content: Any) -> Any:
+    """What decides how `content` looks, comparable with ==: Rich's own Text equality ignores the
+    base style and justification, and renderables without __eq__ compare by identity (so never
+    count as unchanged)."""
+    if isinstance(content, Text):
+        return ("text", content.plain, str(content.style), tuple(content.spans), content.justify, content.end)
+    if isinstance(content, str):
+        return ("str", content)
+    return ("object", content)
+
+
+class Readout(Static):
+    """A Static that repaints only when its content changes.
+
+    A filter change re-sends every figure and note, most of them unchanged. And a line that was
+    one line and stays one line cannot change the widget's height, so no layout pass is needed.
+    """
+
+    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self._shown_key: Any = _NOTHING
+        self._one_line = False
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        key = content_key(content)
+        if key == self._shown_key:
+            return
+        plain = content.plain if isinstance(content, Text) else str(content)
+        # The markup of a str only makes it longer than what is drawn: a safe measure.
+        one_line = "\n" not in plain and 0 < cell_len(plain) <= self.size.width
+        width = self.styles.width
+        if one_line and self._one_line and not (width is not None and width.is_auto):
+            layout = False
+        super().update(content, layout=layout)
+        self._shown_key = key
+        self._one_line = one_line
 
 
 class DrillRequested(Message):
@@ -85,11 +132,11 @@ class FigureTile(Widget, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="tile--label")
-        yield Static(NA, classes="tile--figure")
+        yield Readout(NA, classes="tile--figure")
         yield Digits(NA, classes="tile--digits")
-        yield Static("", classes="tile--change")
+        yield Readout("", classes="tile--change")
         yield Sparkline([], summary_function=max, classes="-empty")
-        yield Static("", classes="tile--note -empty")
+        yield Readout("", classes="tile--note -empty")
 
     def set_figure(
         self,
@@ -118,7 +165,9 @@ class FigureTile(Widget, can_focus=True):
             figure.append("  " + self.change_text)
         self.query_one(".tile--figure", Static).update(figure)
         big = format_value(value, unit) if value is not None else self.value_text
-        self.query_one(".tile--digits", Digits).update(big)
+        digits = self.query_one(".tile--digits", Digits)
+        if digits.value != big:
+            digits.update(big)
         rest = self.value_text[len(big) :].strip() if self.value_text.startswith(big) else ""
         self.query_one(".tile--change", Static).update(" ".join(part for part in (rest, self.change_text) if part))
         points = [float(v) for v in trend if v is not None]
@@ -162,6 +211,20 @@ class DataGrid(DataTable[Any]):
     def __init__(self, *, grid_id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=grid_id, classes=classes, cursor_type="row", zebra_stripes=True)
         self.row_drills: dict[Any, Drill] = {}
+        self._shown_key: Any = _NOTHING
+
+    def is_showing(self, key: Any) -> bool:
+        """Whether the table shows what `key` (from `mark_showing`) describes: for callers that fill
+        the table themselves and want to skip an identical refill."""
+        return key == self._shown_key
+
+    def mark_showing(self, key: Any) -> None:
+        self._shown_key = key
+
+    def clear(self, columns: bool = False) -> DataGrid:
+        self._shown_key = _NOTHING
+        super().clear(columns=columns)
+        return self
 
     def fill(
         self,
@@ -169,20 +232,31 @@ class DataGrid(DataTable[Any]):
         rows: Iterable[Sequence[Any]],
         drills: Sequence[Drill | None] | None = None,
     ) -> None:
-        """Replace everything: `columns` are (label, 'left'|'right') pairs."""
-        self.clear(columns=True)
-        for label, justify in columns:
-            self.add_column(Text(label, justify=justify), key=label)  # type: ignore[arg-type]
+        """Replace everything: `columns` are (label, 'left'|'right') pairs.
+
+        Content equal to what is shown is left alone (no clearing, no repaint, the cursor stays):
+        only the drills, which may point at another period, are taken over.
+        """
         justifies = [justify for _, justify in columns]
-        self.row_drills = {}
-        for index, row in enumerate(rows):
-            cells = [
+        table = [
+            [
                 cell if isinstance(cell, Text) else Text(display_text(str(cell)), justify=justify)  # type: ignore[arg-type]
                 for cell, justify in zip(row, justifies, strict=False)
             ]
-            key = self.add_row(*cells)
+            for row in rows
+        ]
+        key = (tuple(columns), tuple(tuple(content_key(cell) for cell in cells) for cells in table))
+        if not self.is_showing(key):
+            self.clear(columns=True)
+            for label, justify in columns:
+                self.add_column(Text(label, justify=justify), key=label)  # type: ignore[arg-type]
+            for cells in table:
+                self.add_row(*cells)
+            self.mark_showing(key)
+        self.row_drills = {}
+        for index, row_key in enumerate(self.rows):
             if drills is not None and index < len(drills) and drills[index] is not None:
-                self.row_drills[key] = drills[index]  # type: ignore[assignment]
+                self.row_drills[row_key] = drills[index]  # type: ignore[assignment]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         drill = self.row_drills.get(event.row_key)

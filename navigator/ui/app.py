@@ -5,13 +5,21 @@ Threading rule: every query runs in a thread worker on a cursor of its own
 thread, updates widgets. A newer request for the same panel interrupts the
 older one's DuckDB query, and a result whose request is no longer current is
 dropped before it reaches the screen.
+
+Start-up paints first and reads later: the first frame (chrome, tabs, "loading …") is drawn
+before DuckDB and Polars are imported and before the data is opened. Given an opener
+instead of an open `Database`, the app opens the data in a worker after the first frame (an
+error ends the app with return code 2 and `open_error` set, for the CLI to print). Panel
+modules are imported, and their widgets built, only when their tab is first shown.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,17 +33,42 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from navigator.data.report import COMPARISONS, Filters, ViewState, add_months
-from navigator.panels import PANEL_CLASSES
+from navigator.panels import PANELS
 from navigator.panels.base import Panel
-from navigator.panels.widgets import DrillRequested
 from navigator.ui.themes import DARK_THEME, LIGHT_THEME, THEMES
 
 if TYPE_CHECKING:
     from navigator.data.source import Database
+    from navigator.panels.widgets import DrillRequested
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 WINDOWS = (1, 3, 6, 12)
 CACHE_SIZE = 48
+PANEL_IDS = tuple(info.panel_id for info in PANELS)
+# Actions that read the data: shown but disabled until it is open.
+NEEDS_DATA = frozenset({"filters", "shift_month", "cycle_window", "toggle_compare", "clear_filters", "refresh"})
+
+# Benchmarks (benchmarks/run.py) set NAVIGATOR_BENCH_LOG=/path: the app then appends
+# "<event> <time.monotonic()>" lines (frame, opened, panel <id> shown). Unset, it costs one test.
+BENCH_LOG = os.environ.get("NAVIGATOR_BENCH_LOG") or None
+
+
+def _bench(event: str) -> None:
+    if BENCH_LOG:
+        with open(BENCH_LOG, "a", encoding="utf-8") as log:
+            log.write(f"{event} {time.monotonic():.6f}\n")
+
+
+class Opener:
+    """How to open the data, for an app that paints first: called once, in a worker thread.
+
+    `open()` returns a `Database` or raises a NavigatorError (a DataSourceError) whose text is
+    the one line the user sees. `label` names the data on the status line meanwhile.
+    """
+
+    def __init__(self, label: str, open: Callable[[], Database]) -> None:
+        self.label = label
+        self.open = open
 
 
 class PanelLoaded(Message):
@@ -53,6 +86,15 @@ class PanelLoaded(Message):
 class DimensionsLoaded(Message):
     def __init__(self, options: dict[str, list[tuple[str, str]]]) -> None:
         self.options = options
+        super().__init__()
+
+
+class DataOpened(Message):
+    """The first opening of the data finished: the database, or why it could not be opened."""
+
+    def __init__(self, db: Database | None, error: str | None) -> None:
+        self.db = db
+        self.error = error
         super().__init__()
 
 
@@ -76,7 +118,7 @@ class NavigatorApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(str(number), f"show_panel('{panel.panel_id}')", panel.title, show=False)
-            for number, panel in enumerate(PANEL_CLASSES, start=1)
+            for number, panel in enumerate(PANELS, start=1)
         ),
         Binding("question_mark", "help", "Help"),
         Binding("f", "filters", "Filters"),
@@ -99,9 +141,9 @@ class NavigatorApp(App[None]):
 
     def __init__(
         self,
-        db: Database,
+        db: Database | Opener,
         *,
-        state: ViewState | None = None,
+        state: ViewState | Callable[[Database], ViewState] | None = None,
         theme: str = DARK_THEME,
         export_dir: Path | None = None,
         present: bool = False,
@@ -111,7 +153,11 @@ class NavigatorApp(App[None]):
         low_bandwidth: bool = False,
     ) -> None:
         super().__init__()
-        self.db = db
+        # An Opener: the data is opened in a worker after the first frame (see on_ready).
+        self._opener = db if isinstance(db, Opener) else None
+        self.db: Database | None = None if isinstance(db, Opener) else db
+        self.open_error: str | None = None  # why the opener failed; the app then exits with code 2
+        self._initial_state = state
         self.present = present
         self.cycle_seconds = cycle_seconds
         self.paused = False
@@ -123,10 +169,10 @@ class NavigatorApp(App[None]):
             self.animation_level = "none"
         self._cycle_timer: Any = None
         self._next_switch = 0.0
-        if state is None:
-            # An empty database has no as-of month: show last month's (empty) figures.
-            state = ViewState(as_of=db.as_of or _last_complete_month())
-        self.state = state
+        # Until an opener has opened the data, a stand-in that nothing shows or queries.
+        self.state = ViewState(as_of=_last_complete_month())
+        if self.db is not None:
+            self.state = self._state_for(self.db)
         self.export_dir = export_dir or Path.cwd()
         for custom in THEMES:
             self.register_theme(custom)
@@ -137,15 +183,39 @@ class NavigatorApp(App[None]):
         self._pending: dict[str, ViewState] = {}
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, ViewState], Any] = OrderedDict()
+        self._panels: dict[str, Panel] = {}  # built so far (a tab's panel is built when first shown)
+        self._mounting: set[str] = set()  # panels built but not yet mounted
+        self._first_frame_done = False
+        self._focus_when_mounted: str | None = None
+        self._printed = ""  # stderr text captured while opening, up to its last newline
+        self._open_thread: threading.Thread | None = None
+        self._warm_thread: threading.Thread | None = None
+
+    @property
+    def opening(self) -> bool:
+        """The opener is still at work (after the app ended: the user quit before the data was open;
+        the caller then ends the process with os._exit rather than wait for DuckDB)."""
+        threads = (self._open_thread, self._warm_thread)
+        return any(thread is not None and thread.is_alive() for thread in threads)
+
+    def _state_for(self, db: Database) -> ViewState:
+        state = self._initial_state
+        if callable(state):
+            return state(db)
+        if state is None:
+            # An empty database has no as-of month: show last month's (empty) figures.
+            return ViewState(as_of=db.as_of or _last_complete_month())
+        return state
 
     # --- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="topbar")
+        yield Static("[b]navigator[/b]", id="topbar")
         with TabbedContent(id="panels"):
-            for number, panel_class in enumerate(PANEL_CLASSES, start=1):
-                with TabPane(f"{number} {panel_class.title}", id=f"tab-{panel_class.panel_id}"):
-                    yield panel_class(id=f"panel-{panel_class.panel_id}")
+            for number, info in enumerate(PANELS, start=1):
+                with TabPane(f"{number} {info.title}", id=f"tab-{info.panel_id}"):
+                    # Stands in for the panel until its tab is first shown (see _panel).
+                    yield Static("loading …", classes="panel--placeholder")
         yield Static("", id="status")
         yield Static("", id="present-corner")
         yield Static(
@@ -157,14 +227,66 @@ class NavigatorApp(App[None]):
     def on_mount(self) -> None:
         self._update_bars()
         self._check_size()
-        self.load_dimensions()
-        self._request_active_panel()
+        if self.db is not None:
+            self.load_dimensions()
         if self.present:
             self.screen.add_class("-present")
             self.screen.set_focus(None)
             self._cycle_timer = self.set_interval(1.0, self._present_tick)
             self._next_switch = self.cycle_seconds
             self._update_corner()
+
+    def on_ready(self) -> None:
+        """The first frame is on the screen: now open the data and build the visible panel."""
+        _bench("frame")
+        self._first_frame_done = True
+        if self.db is None and self._opener is not None:
+            # Notes the data layer prints while opening ("summary tables built in memory ...") would
+            # vanish under the app: show them as notifications instead.
+            self.begin_capture_print(self, stdout=False, stderr=True)
+            # A thread of its own, not a worker: Textual joins its worker threads on exit, and
+            # quitting while a large source is still being opened must not wait (see `opening`).
+            self._open_thread = threading.Thread(target=self._open_in_thread, name="navigator-open", daemon=True)
+            self._open_thread.start()
+        self._request_active_panel()
+
+    def _open_in_thread(self) -> None:
+        from navigator.data.errors import NavigatorError
+
+        assert self._opener is not None
+        # Polars, which the first query result needs, loads meanwhile: its import overlaps DuckDB's
+        # own work in opening (which releases the GIL) instead of following it.
+        self._warm_thread = threading.Thread(target=_import_polars, name="navigator-polars", daemon=True)
+        self._warm_thread.start()
+        try:
+            db = self._opener.open()
+        except NavigatorError as exc:
+            self.post_message(DataOpened(None, str(exc)))
+            return
+        self.post_message(DataOpened(db, None))
+
+    def on_print(self, event: events.Print) -> None:
+        self._printed += event.text
+        *lines, self._printed = self._printed.split("\n")
+        for line in filter(None, (line.strip() for line in lines)):
+            text = line.removeprefix("navigator: ").removeprefix("note: ").removeprefix("warning: ")
+            self.notify(_markup_escape(text), severity="warning", timeout=20)
+
+    def on_unmount(self) -> None:
+        self._cancel_all()  # running queries end now rather than hold up the exit
+
+    def on_data_opened(self, message: DataOpened) -> None:
+        if message.db is None:
+            self.open_error = message.error or "the data could not be opened"
+            self.exit(return_code=2)
+            return
+        _bench("opened")
+        self.db = message.db
+        self.state = self._state_for(message.db)
+        self._update_bars()
+        self.load_dimensions()
+        self.refresh_bindings()
+        self._request_active_panel()
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size)
@@ -178,7 +300,7 @@ class NavigatorApp(App[None]):
 
     def set_state(self, state: ViewState) -> None:
         """Every panel follows the new state; queries for the old one are cancelled."""
-        if state == self.state:
+        if state == self.state or self.db is None:
             return
         self.state = state
         self._cancel_all()
@@ -188,6 +310,11 @@ class NavigatorApp(App[None]):
     def _update_bars(self) -> None:
         state = self.state
         db = self.db
+        if db is None:
+            label = self._opener.label if self._opener is not None else ""
+            self.query_one("#topbar", Static).update("[b]navigator[/b]  opening the data …")
+            self.query_one("#status", Static).update(f"{_markup_escape(label)} · opening …")
+            return
 
         def period(month: Any) -> str:
             start = add_months(month, -(state.window - 1))
@@ -212,6 +339,8 @@ class NavigatorApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.PRESENT_ONLY:
             return self.present
+        if action in NEEDS_DATA and self.db is None:
+            return None  # shown, disabled while the data is being opened
         return True
 
     def _present_tick(self) -> None:
@@ -228,21 +357,20 @@ class NavigatorApp(App[None]):
         self._update_corner()
 
     def action_present_step(self, step: int) -> None:
-        ids = [panel.panel_id for panel in PANEL_CLASSES]
-        current = ids.index(self.active_panel().panel_id)
-        self.query_one(TabbedContent).active = f"tab-{ids[(current + step) % len(ids)]}"
+        current = PANEL_IDS.index(self._active_id())
+        self.query_one(TabbedContent).active = f"tab-{PANEL_IDS[(current + step) % len(PANEL_IDS)]}"
         self._next_switch = self.cycle_seconds
         self._update_corner()
 
     def _update_corner(self) -> None:
         if not self.present or not self.screen.query("#present-corner"):
             return  # not presenting, or the screen is going away
-        panel = self.active_panel()
-        number = [p.panel_id for p in PANEL_CLASSES].index(panel.panel_id) + 1
-        as_of = f"{self.db.as_of:%Y-%m}" if self.db.as_of else "n/a"
+        number = PANEL_IDS.index(self._active_id()) + 1
+        title = PANELS[number - 1].title
+        as_of = f"{self.db.as_of:%Y-%m}" if self.db is not None and self.db.as_of else "n/a"
         timing = "paused · space resumes" if self.paused else f"next in {max(0, int(self._next_switch))} s"
         self.query_one("#present-corner", Static).update(
-            f"{panel.title} {number}/{len(PANEL_CLASSES)} · data as of {as_of} · {timing} · ← → step"
+            f"{title} {number}/{len(PANELS)} · data as of {as_of} · {timing} · ← → step"
         )
 
     def _describe_filters(self) -> str:
@@ -256,19 +384,62 @@ class NavigatorApp(App[None]):
 
     # --- loading --------------------------------------------------------------------------------
 
+    def _active_id(self) -> str:
+        active = self.query_one(TabbedContent).active
+        return active.removeprefix("tab-") if active else PANEL_IDS[0]
+
     def active_panel(self) -> Panel:
-        tabs = self.query_one(TabbedContent)
-        pane_id = tabs.active or f"tab-{PANEL_CLASSES[0].panel_id}"
-        return self.query_one(f"#{pane_id.replace('tab-', 'panel-', 1)}", Panel)
+        """The panel of the tab on screen (built now if its tab is shown for the first time)."""
+        return self._panel(self._active_id())
+
+    def _panel(self, panel_id: str) -> Panel:
+        """A tab's panel: imported, built and mounted the first time it is asked for.
+
+        Mounting takes a moment; meanwhile the pane's "loading …" placeholder stays on screen
+        and `request_panel` waits, and `_panel_mounted` asks for the panel's data.
+        """
+        panel = self._panels.get(panel_id)
+        if panel is not None:
+            return panel
+        info = PANELS[PANEL_IDS.index(panel_id)]
+        panel = info.load()(id=f"panel-{panel_id}", classes="-mounting")
+        pane = self.query_one(f"#tab-{panel_id}", TabPane)
+        if not pane.is_attached:
+            return panel  # the app is closing: nothing to build it into
+        self._panels[panel_id] = panel
+        self._mounting.add(panel_id)
+        mounted = pane.mount(panel)
+
+        async def finish() -> None:
+            await mounted
+            self._panel_mounted(panel)
+
+        self.run_worker(finish(), group=f"mount-{panel_id}", name=f"build {panel_id}")
+        return panel
+
+    def _panel_mounted(self, panel: Panel) -> None:
+        # Panel and placeholder swap in one go: no frame shows both, or neither.
+        self._mounting.discard(panel.panel_id)
+        for placeholder in panel.parent.query(".panel--placeholder") if panel.parent else ():
+            placeholder.remove()
+        panel.remove_class("-mounting")
+        if self._focus_when_mounted == panel.panel_id:
+            self._focus_when_mounted = None
+            panel.focus()
+        if self._active_id() == panel.panel_id:
+            self.request_panel(panel)
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self) -> None:
-        self._request_active_panel()
+        if self._first_frame_done:  # the first tab is built after the first frame (on_ready)
+            self._request_active_panel()
 
     def _request_active_panel(self, force: bool = False) -> None:
         self.request_panel(self.active_panel(), force=force)
 
     def request_panel(self, panel: Panel, force: bool = False) -> None:
+        if self.db is None or panel.panel_id in self._mounting:
+            return  # asked again once the data is open (on_data_opened) or the panel mounted
         if panel.is_empty(self.db.row_counts):
             panel.set_message(panel.empty_message(), hide_body=True)
             return
@@ -298,6 +469,7 @@ class NavigatorApp(App[None]):
 
         from navigator.data.errors import NavigatorError
 
+        assert self.db is not None
         session = self.db.session()
         with self._lock:
             self._sessions[panel_id] = session
@@ -324,7 +496,8 @@ class NavigatorApp(App[None]):
         if message.generation != self._generation.get(message.panel_id) or message.state != self.state:
             return  # a stale answer: a newer request is under way or done
         self._pending.pop(message.panel_id, None)
-        panel = self.query_one(f"#panel-{message.panel_id}", Panel)
+        _bench(f"panel {message.panel_id} loaded")
+        panel = self._panel(message.panel_id)
         if message.error:
             panel.set_message(f"Could not load this panel: {message.error}", error=True, hide_body=True)
             return
@@ -336,6 +509,8 @@ class NavigatorApp(App[None]):
     def _show(self, panel: Panel, data: Any) -> None:
         panel.set_message(None)
         panel.show(data)  # type: ignore[attr-defined]
+        if BENCH_LOG:
+            self.call_after_refresh(_bench, f"panel {panel.panel_id} shown")
 
     def _cancel(self, panel_id: str) -> None:
         with self._lock:
@@ -354,6 +529,7 @@ class NavigatorApp(App[None]):
         self.run_worker(self._dimensions_in_thread, thread=True, exclusive=True, group="dimensions")
 
     def _dimensions_in_thread(self) -> None:
+        assert self.db is not None
         with self.db.session() as session:
             frame = session.run("dimensions")
         options: dict[str, list[tuple[str, str]]] = {}
@@ -369,10 +545,16 @@ class NavigatorApp(App[None]):
 
     def action_show_panel(self, panel_id: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{panel_id}"
-        self.active_panel().focus()
+        panel = self.active_panel()
+        if panel_id in self._mounting:
+            self._focus_when_mounted = panel_id
+        else:
+            panel.focus()
 
     def action_refresh(self) -> None:
         """Read the source again: a file that `navigator import` replaced shows its new data."""
+        if self.db is None:
+            return
         self.notify("reading the data again", timeout=2)
         if self.db.spec is None:
             self._cache.clear()
@@ -383,6 +565,7 @@ class NavigatorApp(App[None]):
     def _reopen_in_thread(self) -> None:
         from navigator.data.errors import NavigatorError
 
+        assert self.db is not None
         try:
             fresh = self.db.reopen()
         except NavigatorError as exc:
@@ -406,6 +589,8 @@ class NavigatorApp(App[None]):
 
     def action_shift_month(self, step: int) -> None:
         month = add_months(self.state.as_of, step)
+        if self.db is None:
+            return
         if self.db.as_of is not None and month > self.db.as_of:
             self.notify(f"{self.db.as_of:%Y-%m} is the latest complete month in the data", severity="warning")
             return
@@ -428,9 +613,10 @@ class NavigatorApp(App[None]):
             if result is not None:
                 self.set_state(result)
 
-        self.push_screen(FilterScreen(self.state, self.dimensions, self.db.as_of), apply)
+        self.push_screen(FilterScreen(self.state, self.dimensions, self.db.as_of if self.db else None), apply)
 
     def action_help(self) -> None:
+        from navigator.panels import PANEL_CLASSES  # the help text of every panel: imports them all
         from navigator.ui.screens import HelpScreen
 
         self.push_screen(HelpScreen(self.BINDINGS, PANEL_CLASSES))
@@ -479,11 +665,14 @@ class NavigatorApp(App[None]):
     def on_drill_requested(self, message: DrillRequested) -> None:
         from navigator.ui.drill import DrillScreen
 
+        if self.db is None:
+            return
+
         self.push_screen(DrillScreen(self.db, message.drill, self.state, self.export_dir))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for number, panel in enumerate(PANEL_CLASSES, start=1):
+        for number, panel in enumerate(PANELS, start=1):
             yield SystemCommand(
                 f"Panel {number}: {panel.title}",
                 f"Show the {panel.title} panel",
@@ -514,6 +703,10 @@ class NavigatorApp(App[None]):
         )
 
 
+def _import_polars() -> None:
+    import polars  # noqa: F401
+
+
 def _last_complete_month() -> Any:
     import datetime as dt
 
@@ -532,5 +725,8 @@ def _markup_escape(text: str) -> str:
     return escape(text)
 
 
-def run_dashboard(db: Database, *, mouse: bool = True, **options: Any) -> None:
-    NavigatorApp(db, **options).run(mouse=mouse)
+def run_dashboard(db: Database | Opener, *, mouse: bool = True, **options: Any) -> NavigatorApp:
+    """Run the dashboard to its end; the app is returned so that the caller sees `open_error`."""
+    app = NavigatorApp(db, **options)
+    app.run(mouse=mouse)
+    return app
