@@ -112,3 +112,68 @@ def test_header_without_returns_is_rejected(tmp_path: Path) -> None:
     path.write_text("-- no returns here\nSELECT 1\n", encoding="utf-8")
     with pytest.raises(ValueError, match="returns"):
         queries.parse_file(path)
+
+
+REQUESTS = [
+    ("mrr", {"months": 12}),
+    ("retention", {"months": 12, "segment": "Enterprise"}),
+    ("win_rate", {"window": 6}),
+    ("nps", {"months": 6}),
+    ("cohort_retention", {"months": 12}),
+    ("ltv", {}),
+]
+
+
+def test_a_session_runs_a_batch_on_two_cursors_with_the_answers_in_order(sample_db: Path) -> None:
+    import threading
+
+    db = open_database(sample_db)
+    threads: set[str] = set()
+    db.query_hook = lambda name: threads.add(threading.current_thread().name)
+    try:
+        expected = [db.run(name, **params) for name, params in REQUESTS]
+        threads.clear()
+        with db.session() as session:
+            got = session.run_all(REQUESTS)
+            assert session._helpers == []  # the second cursor is closed when the batch is done
+        assert [frame.equals(other) for frame, other in zip(got, expected, strict=True)] == [True] * len(REQUESTS)
+        assert len(threads) == 2  # both cursors did part of the work
+    finally:
+        db.close()
+
+
+def test_interrupting_a_batch_stops_both_cursors(sample_db: Path) -> None:
+    import threading
+
+    db = open_database(sample_db)
+    started = threading.Event()
+    release = threading.Event()
+
+    def hook(name: str) -> None:
+        started.set()
+        release.wait(5)  # each query waits here until the test has interrupted the session
+
+    db.query_hook = hook
+    session = db.session()
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            session.run_all(REQUESTS)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        assert started.wait(5)
+        session.interrupt()
+        release.set()
+        worker.join(10)
+        assert not worker.is_alive()
+        assert len(outcome) == 1 and isinstance(outcome[0], duckdb.InterruptException)
+        assert session._helpers == []
+    finally:
+        release.set()
+        session.close()
+        db.close()

@@ -9,7 +9,7 @@ all read the same `Report`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -392,6 +392,21 @@ def build_report(
     periods never overlap). With `trend_months`, each metric that has a monthly series
     also gets its last `trend_months` values (for sparklines) from the same queries.
     """
+    report, _ = build_report_with(db, (), as_of, window, filters, compare_months, trend_months)
+    return report
+
+
+def build_report_with(
+    db: Reader,
+    also: Sequence[tuple[str, Mapping[str, Any]]],
+    as_of: dt.date | None = None,
+    window: int = 3,
+    filters: Filters | None = None,
+    compare_months: int | None = None,
+    trend_months: int = 0,
+) -> tuple[Report, list[pl.DataFrame]]:
+    """`build_report`, plus the results of the named queries `also` ((name, params) pairs), run
+    in the same batch as the report's own (a session runs a batch on two cursors at once)."""
     if not 1 <= window <= 12:
         raise UsageError(f"--window must be between 1 and 12 months, got {window}")
     month = as_of or db.as_of
@@ -407,9 +422,10 @@ def build_report(
     trends: dict[str, list[float | None]] = {}
     from navigator.data import queries
 
+    # Every query first, all at once (a session spreads them over two cursors), then the figures.
+    requests: list[tuple[str, dict[str, Any]]] = []
     for source in SOURCES:
         query = queries.get(source.query)
-        missing = [table for table in query.tables if table in db.missing_tables]
         params: dict[str, Any] = dict(filters.as_params())
         if source.uses_window and "window" in query.param_names:
             params["window"] = window
@@ -417,7 +433,17 @@ def build_report(
             # one run covers both periods, the previous window in full (for sums over a
             # window), and the trend
             params["months"] = max(back + window, trend_months + window)
-            frame = db.run(source.query, as_of=month, **params)
+            requests.append((source.query, {"as_of": month, **params}))
+        else:
+            requests += [(source.query, {"as_of": m, **params}) for m in (month, previous)]
+    frames = db.run_all([*requests, *also])
+    answers = iter(frames[: len(requests)])
+
+    for source in SOURCES:
+        query = queries.get(source.query)
+        missing = [table for table in query.tables if table in db.missing_tables]
+        if source.trend:
+            frame = next(answers)
             runs = {month: frame, previous: frame}
             series: dict[str, list[float | None]] = {}
             for period in trend_periods:
@@ -425,7 +451,7 @@ def build_report(
                     series.setdefault(key, []).append(_plain(value))
             trends.update(series)
         else:
-            runs = {m: db.run(source.query, as_of=m, **params) for m in (month, previous)}
+            runs = {month: next(answers), previous: next(answers)}
         for period, frame in runs.items():
             for key, (value, note) in source.extract(frame, period, window).items():
                 if missing and value is None:
@@ -437,7 +463,7 @@ def build_report(
         now_value, now_note = found[spec.key][month]
         before_value, before_note = found[spec.key][previous]
         metrics.append(MetricValue(spec, now_value, before_value, now_note, before_note, trends.get(spec.key, [])))
-    return Report(
+    report = Report(
         source=db.label,
         as_of=month,
         previous_as_of=previous,
@@ -445,6 +471,7 @@ def build_report(
         filters=filters,
         metrics=metrics,
     )
+    return report, frames[len(requests) :]
 
 
 def _plain(value: Any) -> float | int | None:

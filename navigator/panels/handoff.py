@@ -140,17 +140,27 @@ class HandoffPanel(Panel):
         # Monthly series long enough for the trend and for the comparison period.
         months = max(TREND_MONTHS, state.compare_months + 1)
         params = state.params()
-        handoff = reader.run("handoff", months=months, **params)
+        handoff, missing, complaints, complaints_by, promises, promises_by, sellers = reader.run_all(
+            [
+                ("handoff", {"months": months, **params}),
+                ("handoff_missing_fields", params),
+                ("early_complaints", {"months": months, **params}),
+                ("complaints_by_team", params),
+                ("promises_kept", {"months": months, **params}),
+                ("promises_by_team", params),
+                ("sellers_by_segment", params),
+            ]
+        )
         batons = {kind: periods(handoff.filter(pl.col("kind") == kind), state) for kind, _, _ in KINDS}
         return HandoffData(
             state=state,
             batons=batons,
-            missing=reader.run("handoff_missing_fields", **params),
-            complaints=periods(reader.run("early_complaints", months=months, **params), state),
-            complaints_by=reader.run("complaints_by_team", **params),
-            promises=periods(reader.run("promises_kept", months=months, **params), state),
-            promises_by=reader.run("promises_by_team", **params),
-            sellers=reader.run("sellers_by_segment", **params),
+            missing=missing,
+            complaints=periods(complaints, state),
+            complaints_by=complaints_by,
+            promises=periods(promises, state),
+            promises_by=promises_by,
+            sellers=sellers,
         )
 
     def compose_body(self) -> ComposeResult:

@@ -112,9 +112,13 @@ class HorizonPanel(Panel):
 
     @staticmethod
     def load(reader: Reader, state: ViewState) -> HorizonData:
-        markets = reader.run("market_horizon", **state.params())
-        shares = reader.run("horizon_shares", **state.params())
-        sizes = reader.run("market_sizes_series", **state.params(window=False))
+        markets, shares, sizes = reader.run_all(
+            [
+                ("market_horizon", state.params()),
+                ("horizon_shares", state.params()),
+                ("market_sizes_series", state.params(window=False)),
+            ]
+        )
         return HorizonData(markets, shares, sizes, state)
 
     def compose_body(self) -> ComposeResult:

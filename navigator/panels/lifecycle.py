@@ -147,9 +147,13 @@ class LifecyclePanel(Panel):
     @staticmethod
     def load(reader: Reader, state: ViewState) -> LifecycleData:
         filters = state.filters.as_params()
-        cohorts = reader.run("cohort_retention", as_of=state.as_of, months=COHORT_MONTHS, **filters)
-        retention = reader.run("retention", as_of=state.as_of, months=TREND_MONTHS, **filters)
-        ltv = reader.run("ltv", as_of=state.as_of, **filters)
+        cohorts, retention, ltv = reader.run_all(
+            [
+                ("cohort_retention", {"as_of": state.as_of, "months": COHORT_MONTHS, **filters}),
+                ("retention", {"as_of": state.as_of, "months": TREND_MONTHS, **filters}),
+                ("ltv", {"as_of": state.as_of, **filters}),
+            ]
+        )
         return LifecycleData(cohorts, retention, ltv, state)
 
     def compose_body(self) -> ComposeResult:

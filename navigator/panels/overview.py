@@ -69,18 +69,20 @@ class OverviewPanel(Panel):
 
     @staticmethod
     def load(reader: Reader, state: ViewState) -> OverviewData:
-        from navigator.data.report import build_report
+        from navigator.data.report import build_report_with
 
-        report = build_report(
+        report, (teams, warnings) = build_report_with(
             reader,
+            [
+                ("engagement_index", {"as_of": state.as_of, **state.filters.as_params()}),
+                ("early_warnings", {"months": state.compare_months + 1, **state.params()}),
+            ],
             as_of=state.as_of,
             window=state.window,
             filters=state.filters,
             compare_months=state.compare_months,
             trend_months=TREND_MONTHS,
         )
-        teams = reader.run("engagement_index", as_of=state.as_of, **state.filters.as_params())
-        warnings = reader.run("early_warnings", months=state.compare_months + 1, **state.params())
         return OverviewData(report, teams.filter(teams["level"] == "team"), warnings, state)
 
     def compose_body(self) -> ComposeResult:

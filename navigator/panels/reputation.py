@@ -155,14 +155,16 @@ class ReputationPanel(Panel):
     def load(reader: Reader, state: ViewState) -> ReputationData:
         params = state.params()
         filters = state.filters.as_params()
-        return ReputationData(
-            balance=reader.run("reputation_balance", **params),
-            trend=reader.run("reputation_trend", as_of=state.as_of, months=TREND_MONTHS, **filters),
-            nps=reader.run("nps", months=TREND_MONTHS, **params),
-            referrals=reader.run("referral_rate", months=TREND_MONTHS, **params),
-            lineage=reader.run("referral_lineage", as_of=state.as_of, top=TOP_CHAINS, **filters),
-            state=state,
+        balance, trend, nps, referrals, lineage = reader.run_all(
+            [
+                ("reputation_balance", params),
+                ("reputation_trend", {"as_of": state.as_of, "months": TREND_MONTHS, **filters}),
+                ("nps", {"months": TREND_MONTHS, **params}),
+                ("referral_rate", {"months": TREND_MONTHS, **params}),
+                ("referral_lineage", {"as_of": state.as_of, "top": TOP_CHAINS, **filters}),
+            ]
         )
+        return ReputationData(balance=balance, trend=trend, nps=nps, referrals=referrals, lineage=lineage, state=state)
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="rep-tiles"):

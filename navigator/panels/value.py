@@ -94,13 +94,15 @@ class ValuePanel(Panel):
     @staticmethod
     def load(reader: Reader, state: ViewState) -> ValueData:
         params = state.params()
-        return ValueData(
-            questions=reader.run("value_questions", **params),
-            coverage=reader.run("four_questions", **params),
-            lost_to=reader.run("lost_to", **params),
-            engagement=reader.run("engagement_index", as_of=state.as_of, **state.filters.as_params()),
-            state=state,
+        questions, coverage, lost_to, engagement = reader.run_all(
+            [
+                ("value_questions", params),
+                ("four_questions", params),
+                ("lost_to", params),
+                ("engagement_index", {"as_of": state.as_of, **state.filters.as_params()}),
+            ]
         )
+        return ValueData(questions=questions, coverage=coverage, lost_to=lost_to, engagement=engagement, state=state)
 
     def compose_body(self) -> ComposeResult:
         yield Readout("", id="value-headline")
