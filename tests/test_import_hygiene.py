@@ -13,6 +13,7 @@ DATA_MODULES = [
     "navigator.data.mapping",
     "navigator.data.paths",
     "navigator.data.queries",
+    "navigator.data.rollups",
     "navigator.data.readers",
     "navigator.data.report",
     "navigator.data.sample",
@@ -49,3 +50,21 @@ def test_cli_help_imports_no_heavy_libraries() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_dashboards_queries_do_not_load_pyarrow(sample_db) -> None:
+    """Results reach Polars through the Arrow C stream interface; pyarrow (65 MB of memory once
+    imported) is only for the importer."""
+    code = (
+        "import sys\n"
+        "from navigator.data.report import ViewState\n"
+        "from navigator.data.source import open_database\n"
+        "from navigator.panels import PANELS\n"
+        f"db = open_database({str(sample_db)!r})\n"
+        "for info in PANELS:\n"
+        "    with db.session() as session:\n"
+        "        info.load().load(session, ViewState(as_of=db.as_of))\n"
+        "print('pyarrow' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -221,7 +221,11 @@ def run(
         from navigator.data import rollups
 
         rollups.ensure(conn)
-    return conn.execute(query.sql, bound).pl()
+    import polars as pl
+
+    # Through the Arrow C stream interface, not `.pl()`: that one goes through pyarrow, whose import
+    # alone costs the dashboard about 65 MB of memory and 0.2 s.
+    return pl.DataFrame(conn.sql(query.sql, params=bound))
 
 
 def _show(value: Any) -> str:
