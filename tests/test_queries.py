@@ -138,6 +138,16 @@ def test_a_session_runs_a_batch_on_two_cursors_with_the_answers_in_order(sample_
             assert session._helpers == []  # the second cursor is closed when the batch is done
         assert [frame.equals(other) for frame, other in zip(got, expected, strict=True)] == [True] * len(REQUESTS)
         assert len(threads) == 2  # both cursors did part of the work
+
+        # A request asked twice runs once; both places get its answer.
+        asked: list[str] = []
+        db.query_hook = asked.append
+        twice = [REQUESTS[0], REQUESTS[1], REQUESTS[0]]
+        for reader in (db, db.session()):
+            asked.clear()
+            got = reader.run_all(twice)
+            assert sorted(asked) == sorted([REQUESTS[0][0], REQUESTS[1][0]])
+            assert got[0].equals(expected[0]) and got[1].equals(expected[1]) and got[2].equals(expected[0])
     finally:
         db.close()
 

@@ -140,8 +140,10 @@ class Database:
         return queries.run(self.cursor(), name, latest=self.as_of, prepared=True, **params)
 
     def run_all(self, requests: Sequence[tuple[str, Mapping[str, Any]]]) -> list[pl.DataFrame]:
-        """Run several named queries, in order, on this thread's cursor (see `Session.run_all`)."""
-        return [self.run(name, **params) for name, params in requests]
+        """Run several named queries on this thread's cursor; the results in order (see `Session.run_all`)."""
+        unique, order = _unique_requests(requests)
+        results = [self.run(name, **params) for name, params in unique]
+        return [results[index] for index in order]
 
     def session(self) -> Session:
         """A cursor of its own for one piece of work, which another thread may interrupt."""
@@ -162,6 +164,22 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _unique_requests(
+    requests: Sequence[tuple[str, Mapping[str, Any]]],
+) -> tuple[list[tuple[str, Mapping[str, Any]]], list[int]]:
+    """The distinct requests of a batch, and for each request the index of its distinct one."""
+    index_of: dict[tuple[str, tuple[tuple[str, Any], ...]], int] = {}
+    unique: list[tuple[str, Mapping[str, Any]]] = []
+    order = []
+    for name, params in requests:
+        key = (name, tuple(sorted(params.items())))
+        if key not in index_of:
+            index_of[key] = len(unique)
+            unique.append((name, params))
+        order.append(index_of[key])
+    return unique, order
 
 
 @dataclass
@@ -204,9 +222,12 @@ class Session:
     def run_all(self, requests: Sequence[tuple[str, Mapping[str, Any]]]) -> list[pl.DataFrame]:
         """Run several named queries and return their results in order, on this session's cursor
         and a second one in a second thread: with many small queries on summary tables, DuckDB
-        spends most of each in planning, which uses one core, so two at once take half as long."""
+        spends most of each in planning, which uses one core, so two at once take half as long.
+        A request asked twice in the batch runs once."""
+        requests, order = _unique_requests(requests)
         if len(requests) < 2 or PARALLEL_QUERIES < 2:
-            return [self.run(name, **params) for name, params in requests]
+            results = [self.run(name, **params) for name, params in requests]
+            return [results[index] for index in order]
         if self.interrupted:
             raise duckdb.InterruptException("the request was cancelled")
         helper = self.cursor.cursor()
@@ -247,7 +268,8 @@ class Session:
             helper.close()
         if self.interrupted:
             raise duckdb.InterruptException("the request was cancelled")
-        return [frame for frame in results if frame is not None]
+        done = [frame for frame in results if frame is not None]
+        return [done[index] for index in order]
 
     def interrupt(self) -> None:
         self.interrupted = True
