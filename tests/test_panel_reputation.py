@@ -552,6 +552,33 @@ async def test_panel_shows_what_the_queries_return(tiny_path: Path, monkeypatch:
         db.close()
 
 
+async def test_a_large_lineage_grows_when_a_node_is_expanded(tiny_path: Path, monkeypatch) -> None:
+    """Past a node budget the tree is built when opened, with the same nodes in the same order."""
+    monkeypatch.setattr(reputation_module, "LINEAGE_EAGER_NODES", 1)
+    db = open_database(tiny_path)
+    app = NavigatorApp(db)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(KEY)
+            await settle(pilot, app)
+            tree = app.query_one("#rep-lineage", LineageTree)
+            first, second = tree.root.children[:2]  # A1 (expanded at start), A5
+            assert [child.data.params["account_id"] for child in first.children] == ["A2", "A4"]
+            assert list(second.children) == [] and second.allow_expand  # not built yet, still expandable
+            assert list(first.children[0].children) == []  # A2's child A3 waits too
+            tree.focus()
+            tree.move_cursor(second)
+            await pilot.press("l")
+            await pilot.pause()
+            assert [child.data.params["account_id"] for child in second.children] == ["A7"]
+            first.children[0].expand()
+            await pilot.pause()
+            assert [child.data.params["account_id"] for child in first.children[0].children] == ["A3"]
+            assert tree.pending_children == {}
+    finally:
+        db.close()
+
+
 async def test_enter_opens_the_rows_behind(tiny_path: Path) -> None:
     db = open_database(tiny_path)
     app = NavigatorApp(db)

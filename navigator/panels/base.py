@@ -24,6 +24,9 @@ class Panel(VerticalScroll):
     tables: ClassVar[tuple[str, ...]] = ()
     empty_hint: ClassVar[str] = ""
     help_text: ClassVar[str] = ""
+    # Whether data was ever shown: until then the body is hidden behind "loading …" (a figure
+    # reading "n/a" would say the metric is undefined, which it is not yet known to be).
+    has_shown: bool = False
 
     # Panel CSS refers to the Screen's breakpoint classes (Screen.-narrow ...), so it
     # must not be scoped to the panel. Textual reads SCOPED_CSS per class, not inherited.

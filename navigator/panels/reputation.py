@@ -9,6 +9,7 @@ lineage as a tree of who referred whom.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 TREND_MONTHS = 24
 TOP_CHAINS = 10
+# Lineage nodes built at once; deeper ones are added when their parent is expanded.
+LINEAGE_EAGER_NODES = 300
 # Panels narrower than this drop secondary columns.
 COMPACT_WIDTH = 100
 BAR_WIDTH = 25  # the NPS interval bar: 8 points a cell
@@ -76,6 +79,9 @@ class LineageTree(Tree[Drill]):
         super().__init__("Referral chains", id=tree_id)
         self.auto_expand = False
         self.show_root = False
+        # Children not added yet, by node id, and every account's children (see _fill_lineage).
+        self.pending_children: dict[int, list[dict[str, Any]]] = {}
+        self.children_of: dict[str | None, list[dict[str, Any]]] = {}
 
     def on_focus(self) -> None:
         # land on the first chain, so Enter and the arrows work at once
@@ -95,6 +101,15 @@ class LineageTree(Tree[Drill]):
             node.collapse()
         elif node.parent is not None and node.parent is not self.root:
             self.move_cursor(node.parent)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Drill]) -> None:
+        # A node beyond the eagerly built part gets its children now (see _fill_lineage).
+        kids = self.pending_children.pop(event.node.id, None)
+        for row in kids or ():
+            grandchildren = self.children_of.get(row["account_id"], [])
+            node = _add_lineage_node(event.node, row, bool(grandchildren))
+            if grandchildren:
+                self.pending_children[node.id] = grandchildren
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Drill]) -> None:
         event.stop()
@@ -421,19 +436,24 @@ class ReputationPanel(Panel):
         for siblings in children.values():
             siblings.sort(key=lambda row: (-(row["chain_mrr"] or 0), row["name"], row["account_id"]))
 
-        def add(parent: TreeNode[Drill], row: dict[str, Any]) -> None:
-            kids = children.get(row["account_id"], [])
-            drill = Drill(f"Referral chain of {row['name']}", "drill_referral_chain", {"account_id": row["account_id"]})
-            label = lineage_label(row)
-            if kids:
-                node = parent.add(label, data=drill)
-                for kid in kids:
-                    add(node, kid)
-            else:
-                parent.add_leaf(label, data=drill)
-
-        for root in children.get(None, []):
-            add(tree.root, root)
+        # Built breadth-first up to LINEAGE_EAGER_NODES nodes (a chain can hold thousands of
+        # accounts at 10 million events, and Textual lays out each node as it is added); the
+        # children of nodes past that budget are added when the node is first expanded.
+        tree.pending_children = {}
+        queue: deque[tuple[TreeNode[Drill], list[dict[str, Any]]]] = deque([(tree.root, children.get(None, []))])
+        budget = LINEAGE_EAGER_NODES
+        while queue:
+            parent, kids = queue.popleft()
+            if budget <= 0:
+                tree.pending_children[parent.id] = kids
+                continue
+            for row in kids:
+                grandchildren = children.get(row["account_id"], [])
+                node = _add_lineage_node(parent, row, bool(grandchildren))
+                budget -= 1
+                if grandchildren:
+                    queue.append((node, grandchildren))
+        tree.children_of = children
         chains = rows[0]["chains"]
         shown = len(children.get(None, []))
         if chains > shown:
@@ -443,6 +463,13 @@ class ReputationPanel(Panel):
             )
         if tree.root.children:
             tree.root.children[0].expand()
+
+
+def _add_lineage_node(parent: TreeNode[Drill], row: dict[str, Any], has_children: bool) -> TreeNode[Drill]:
+    drill = Drill(f"Referral chain of {row['name']}", "drill_referral_chain", {"account_id": row["account_id"]})
+    if has_children:
+        return parent.add(lineage_label(row), data=drill)
+    return parent.add_leaf(lineage_label(row), data=drill)
 
 
 def _period(state: ViewState) -> str:

@@ -423,6 +423,8 @@ class NavigatorApp(App[None]):
         for placeholder in panel.parent.query(".panel--placeholder") if panel.parent else ():
             placeholder.remove()
         panel.remove_class("-mounting")
+        if not panel.has_shown:
+            panel.set_message("loading …", hide_body=True)
         if self._focus_when_mounted == panel.panel_id:
             self._focus_when_mounted = None
             panel.focus()
@@ -454,7 +456,8 @@ class NavigatorApp(App[None]):
         generation = self._generation.get(panel.panel_id, 0) + 1
         self._generation[panel.panel_id] = generation
         self._cancel(panel.panel_id)
-        panel.set_message("loading …")
+        # Before its first data the body stays hidden; later the old figures stay under the line.
+        panel.set_message("loading …", hide_body=not panel.has_shown)
         self.run_worker(
             partial(self._load_in_thread, type(panel), panel.panel_id, generation, self.state),
             thread=True,
@@ -509,6 +512,7 @@ class NavigatorApp(App[None]):
     def _show(self, panel: Panel, data: Any) -> None:
         panel.set_message(None)
         panel.show(data)  # type: ignore[attr-defined]
+        panel.has_shown = True
         if BENCH_LOG:
             self.call_after_refresh(_bench, f"panel {panel.panel_id} shown")
 
