@@ -236,13 +236,7 @@ def _check_before_opening(db_path: Path | None, source: str | None) -> str:
         if not path.exists():
             raise DataSourceError(f"no such file: {path}")
         return str(path)
-    from navigator.data.paths import default_sample_path
-
-    target = default_sample_path()
-    if not target.exists():
-        click.echo(f"navigator: first run: generating the sample database at {target} ...", err=True)
-        generate_with_progress(target, seed=42, scale="demo")
-    return str(target)
+    return str(default_sample())
 
 
 def _data_location(db_path: Path | None, source: str | None) -> tuple[Path | None, str | None]:
@@ -649,13 +643,18 @@ def open_db(db_path: Path | None, source: str | None = None) -> Database:
         return open_source(source)
     if db_path is not None:
         return open_database(db_path)
+    return open_database(default_sample())
+
+
+def default_sample() -> Path:
+    """The bundled sample's path, generated there on first use (with a line saying so)."""
     from navigator.data.paths import default_sample_path
 
     target = default_sample_path()
     if not target.exists():
         click.echo(f"navigator: first run: generating the sample database at {target} ...", err=True)
         generate_with_progress(target, seed=42, scale="demo")
-    return open_database(target)
+    return target
 
 
 cli.add_command(__import__("navigator.serve", fromlist=["serve"]).serve)  # navigator serve: in a browser
