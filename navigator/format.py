@@ -72,6 +72,9 @@ def format_change(
         text = f"{delta:+.2f}"
     else:
         text = f"{delta:+,.2f}"
+    if not any(digit in text for digit in "123456789"):
+        # A change too small to show ('+0.0 d') is shown as no change, not as a worse one.
+        arrow, delta = "=", 0
     verdict = change_verdict(delta, higher_is_better)
     return f"{arrow} {text}" + (f" {verdict}" if verdict else "")
 
