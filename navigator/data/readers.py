@@ -9,6 +9,7 @@ validator parses them. Parquet and JSON keep their own types.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from collections.abc import Callable
@@ -127,12 +128,10 @@ def _check_utf8(path: Path, problem: Callable[..., None], progress: Progress | N
 def _not_utf8(bad: bytes, around: bytes) -> str:
     byte = f"0x{bad[0]:02X}"
     guess = ""
-    try:
+    with contextlib.suppress(UnicodeDecodeError):  # bytes cp1252 leaves undefined: no guess
         latin = around.decode("cp1252")[:1]
         if latin.isprintable():
             guess = f" ('{latin}' in Latin-1)"
-    except UnicodeDecodeError:
-        pass
     return (
         f"byte {byte}{guess} is not UTF-8: expected UTF-8 text; the file looks like Latin-1 / Windows-1252 "
         "or another legacy encoding (save it as UTF-8, or CSV UTF-8 in a spreadsheet)"

@@ -34,7 +34,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from navigator.data.paths import queries_dir
-from navigator.data.schema import ALL_TABLES, table_ddl
+from navigator.data.schema import ALL_TABLES, create_stand_ins, table_ddl
 
 if TYPE_CHECKING:
     import duckdb
@@ -117,16 +117,17 @@ def _columns() -> dict[str, dict[str, str]]:
 
 def present_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """The lifecycle tables a connection can read by their plain names (tables, views, stand-ins)."""
+    return [name for name in ALL_TABLES if _readable(conn, name)]
+
+
+def _readable(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
     import duckdb
 
-    present = []
-    for name in ALL_TABLES:
-        try:
-            conn.execute(f"SELECT 1 FROM {name} LIMIT 0")
-        except duckdb.CatalogException:
-            continue
-        present.append(name)
-    return present
+    try:
+        conn.execute(f"SELECT 1 FROM {name} LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def fingerprint(conn: duckdb.DuckDBPyConnection) -> str:
@@ -206,9 +207,7 @@ def build_rollups(
     the version and fingerprint into `meta` (created if missing). Returns seconds per rollup."""
     present = present_tables(conn)
     stand_ins = [name for name in ALL_TABLES if name not in present]
-    ddl = table_ddl()
-    for name in stand_ins:
-        conn.execute(ddl[name].replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+    create_stand_ins(conn, stand_ins)
     timings: dict[str, float] = {}
     try:
         for index, (name, sql) in enumerate(rollup_sql().items()):
@@ -223,7 +222,7 @@ def build_rollups(
             if "meta" in stand_ins:
                 conn.execute("DROP TABLE temp.meta")
                 stand_ins.remove("meta")
-                conn.execute(ddl["meta"])
+                conn.execute(table_ddl()["meta"])
             conn.execute("DELETE FROM meta WHERE key IN ($version, $fingerprint)", _keys())
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ($version, $version_value), ($fingerprint, $stamp)",
@@ -282,16 +281,9 @@ def _say_once(path: str, state: str) -> None:
 def ensure(conn: duckdb.DuckDBPyConnection) -> None:
     """On a plain connection without rollups, create them as temporary views (computed at each read,
     so always current): for tests and scripts that call `queries.run` on their own connection."""
-    import duckdb
-
-    try:
-        conn.execute("SELECT 1 FROM rollup_bounds LIMIT 0")
+    if _readable(conn, "rollup_bounds"):
         return
-    except duckdb.CatalogException:
-        pass
-    ddl = table_ddl()
-    for name in ALL_TABLES:
-        if name not in present_tables(conn):
-            conn.execute(ddl[name].replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+    present = present_tables(conn)
+    create_stand_ins(conn, [name for name in ALL_TABLES if name not in present])
     for name, sql in rollup_sql().items():
         conn.execute(_CREATE.sub(f"CREATE OR REPLACE TEMP VIEW {name} AS", sql, count=1))

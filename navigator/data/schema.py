@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 import duckdb
@@ -47,3 +48,11 @@ def create_schema(conn: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = ALL
     ddl = table_ddl()
     for name in tables:
         conn.execute(ddl[name])
+
+
+def create_stand_ins(conn: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:
+    """Empty temporary tables of the right shape for tables a connection lacks, so that every named
+    query runs (temporary objects belong to one connection: each cursor needs its own)."""
+    ddl = table_ddl()
+    for name in tables:
+        conn.execute(ddl[name].replace("CREATE TABLE", "CREATE TEMP TABLE", 1))

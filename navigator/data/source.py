@@ -45,7 +45,7 @@ import duckdb
 from navigator.data import extensions, queries, rollups
 from navigator.data.errors import DataSourceError
 from navigator.data.extensions import NO_DOWNLOADS, sql_string
-from navigator.data.schema import ALL_TABLES, REQUIRED_TABLES, table_ddl
+from navigator.data.schema import ALL_TABLES, REQUIRED_TABLES, create_stand_ins, table_ddl
 
 if TYPE_CHECKING:
     import polars as pl
@@ -127,7 +127,7 @@ class Database:
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self.conn.cursor()
-            _add_stand_ins(cursor, self.missing_tables)
+            create_stand_ins(cursor, self.missing_tables)
             if self.rollups == "views":
                 rollups.ensure(cursor)
             self._local.cursor = cursor
@@ -148,7 +148,7 @@ class Database:
     def session(self) -> Session:
         """A cursor of its own for one piece of work, which another thread may interrupt."""
         cursor = self.conn.cursor()
-        _add_stand_ins(cursor, self.missing_tables)
+        create_stand_ins(cursor, self.missing_tables)
         if self.rollups == "views":
             rollups.ensure(cursor)
         return Session(self, cursor)
@@ -231,7 +231,7 @@ class Session:
         if self.interrupted:
             raise duckdb.InterruptException("the request was cancelled")
         helper = self.cursor.cursor()
-        _add_stand_ins(helper, self.db.missing_tables)
+        create_stand_ins(helper, self.db.missing_tables)
         if self.db.rollups == "views":
             rollups.ensure(helper)
         with self._lock:
@@ -621,7 +621,7 @@ def _inspect(conn: duckdb.DuckDBPyConnection, label: str, spec: SourceSpec | Non
     )  # table names come from our own fixed list, not from input
     row_counts = dict(conn.execute(counts_sql).fetchall())
     missing = tuple(name for name in ALL_TABLES if name not in found)
-    _add_stand_ins(conn, missing)
+    create_stand_ins(conn, missing)
     return Database(
         label=label,
         conn=conn,
@@ -631,12 +631,6 @@ def _inspect(conn: duckdb.DuckDBPyConnection, label: str, spec: SourceSpec | Non
         opened_at=dt.datetime.now().astimezone(),
         spec=spec,
     )
-
-
-def _add_stand_ins(cursor: duckdb.DuckDBPyConnection, missing: tuple[str, ...]) -> None:
-    ddl = table_ddl()
-    for name in missing:
-        cursor.execute(ddl[name].replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
 
 
 def _find_as_of(conn: duckdb.DuckDBPyConnection, has_meta: bool) -> dt.date | None:
