@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from handbuilt import build_handbuilt
 from pg_server import PgServer, server_fixture
+
+from navigator.data.source import Database, open_database
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +20,20 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
     generate(path, seed=7, scale="demo")
     return path
+
+
+@pytest.fixture(scope="session")
+def handbuilt_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-built database (tests/handbuilt.py) as a file, with its summary tables; tests only read it."""
+    return build_handbuilt(tmp_path_factory.mktemp("handbuilt") / "handbuilt.duckdb")
+
+
+@pytest.fixture
+def db(handbuilt_path: Path) -> Iterator[Database]:
+    """The hand-built database opened read-only, as the dashboard opens a file."""
+    database = open_database(handbuilt_path)
+    yield database
+    database.close()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from handbuilt import AS_OF, build_handbuilt
+from handbuilt import AS_OF
+from pilot import settle
 from textual.widgets import Select, TabbedContent
 
 from navigator.data.report import Filters, ViewState, add_months, build_report
@@ -24,30 +25,6 @@ from navigator.ui.drill import DrillScreen
 from navigator.ui.screens import FilterScreen, HelpScreen
 
 SIZE = (120, 40)
-
-
-@pytest.fixture(scope="module")
-def handbuilt_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_handbuilt(tmp_path_factory.mktemp("app") / "handbuilt.duckdb")
-
-
-@pytest.fixture
-def db(handbuilt_db: Path):
-    database = open_database(handbuilt_db)
-    yield database
-    database.close()
-
-
-async def settle(pilot, app: NavigatorApp) -> None:
-    """Wait until every worker is done and the messages they posted are handled."""
-    from contextlib import suppress
-
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        with suppress(WorkerCancelled):  # a stale request that was cancelled: expected
-            await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def tile_text(app: NavigatorApp, tile_id: str) -> str:
@@ -386,7 +363,7 @@ def test_panel_metadata_matches_the_panel_classes() -> None:
     assert [(p.panel_id, p.title) for p in PANELS] == [(c.panel_id, c.title) for c in PANEL_CLASSES]
 
 
-async def test_app_given_an_opener_paints_before_opening_and_builds_panels_when_shown(handbuilt_db: Path) -> None:
+async def test_app_given_an_opener_paints_before_opening_and_builds_panels_when_shown(handbuilt_path: Path) -> None:
     from navigator.ui.app import Opener
 
     opened = threading.Event()
@@ -395,7 +372,7 @@ async def test_app_given_an_opener_paints_before_opening_and_builds_panels_when_
     def open_later():
         release.wait(10)
         opened.set()
-        return open_database(handbuilt_db)
+        return open_database(handbuilt_path)
 
     app = NavigatorApp(Opener("handbuilt.duckdb", open_later), state=lambda db: ViewState(as_of=db.as_of, window=6))
     async with app.run_test(size=SIZE) as pilot:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from handbuilt import ACCOUNTS, AS_OF, REVENUE_MOVEMENTS, _flatten_opportunity, build_handbuilt, fill, insert
+from handbuilt import ACCOUNTS, AS_OF, REVENUE_MOVEMENTS, _flatten_opportunity, fill, insert
 
 from navigator.boardpack import (
     DEFINITIONS,
@@ -36,11 +36,6 @@ from navigator.data.schema import create_schema
 from navigator.data.source import open_database
 
 STATE = ViewState(as_of=AS_OF)
-
-
-@pytest.fixture(scope="module")
-def handbuilt_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_handbuilt(tmp_path_factory.mktemp("boardpack") / "handbuilt.duckdb")
 
 
 @pytest.fixture(scope="module")

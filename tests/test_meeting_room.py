@@ -13,7 +13,8 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from handbuilt import AS_OF, build_handbuilt
+from handbuilt import AS_OF
+from pilot import settle
 
 from navigator.config import Config, load_config
 from navigator.data.errors import UsageError
@@ -22,26 +23,11 @@ from navigator.format import format_value
 from navigator.panels import PANEL_CLASSES
 from navigator.ui.app import NavigatorApp
 
-
-@pytest.fixture(scope="module")
-def handbuilt_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_handbuilt(tmp_path_factory.mktemp("meeting") / "handbuilt.duckdb")
-
-
-async def settle(pilot) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        with suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 # --- presentation mode ------------------------------------------------------------------------
 
 
-async def test_presentation_mode_cycles_pauses_and_steps(handbuilt_db: Path) -> None:
-    db = open_database(handbuilt_db)
+async def test_presentation_mode_cycles_pauses_and_steps(handbuilt_path: Path) -> None:
+    db = open_database(handbuilt_path)
     app = NavigatorApp(db, present=True, cycle_seconds=2)
     ids = [panel.panel_id for panel in PANEL_CLASSES]
     try:
@@ -86,8 +72,8 @@ async def test_presentation_mode_cycles_pauses_and_steps(handbuilt_db: Path) -> 
         db.close()
 
 
-async def test_arrow_and_space_keys_are_inert_outside_presentation_mode(handbuilt_db: Path) -> None:
-    db = open_database(handbuilt_db)
+async def test_arrow_and_space_keys_are_inert_outside_presentation_mode(handbuilt_path: Path) -> None:
+    db = open_database(handbuilt_path)
     app = NavigatorApp(db)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -119,12 +105,12 @@ def svg_text(path: Path) -> str:
     return "".join(root.itertext()).replace("\xa0", " ")
 
 
-def test_snapshot_is_a_valid_svg_with_the_panel_figures(handbuilt_db: Path, tmp_path: Path) -> None:
+def test_snapshot_is_a_valid_svg_with_the_panel_figures(handbuilt_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "overview.svg"
-    result = run_cli("snapshot", "--db", str(handbuilt_db), "--out", str(out), "--size", "120x40")
+    result = run_cli("snapshot", "--db", str(handbuilt_path), "--out", str(out), "--size", "120x40")
     assert result.returncode == 0, result.stderr
     text = svg_text(out)
-    db = open_database(handbuilt_db)
+    db = open_database(handbuilt_path)
     try:
         mrr = db.run("mrr", as_of=AS_OF)["mrr"][0]
         nrr = db.run("retention", as_of=AS_OF)["nrr"][0]
@@ -135,10 +121,10 @@ def test_snapshot_is_a_valid_svg_with_the_panel_figures(handbuilt_db: Path, tmp_
     assert "Value or extraction?" in text
 
 
-def test_snapshot_is_reproducible_and_renders_png(handbuilt_db: Path, tmp_path: Path) -> None:
+def test_snapshot_is_reproducible_and_renders_png(handbuilt_path: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "a.png", tmp_path / "b.svg"
     for out in (first, second):
-        args = ("snapshot", "--db", str(handbuilt_db), "--out", str(out), "--panel", "value")
+        args = ("snapshot", "--db", str(handbuilt_path), "--out", str(out), "--panel", "value")
         result = run_cli(*args, "--size", "100x30", "--theme", "light")
         assert result.returncode == 0, result.stderr
     assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -155,13 +141,13 @@ def test_snapshot_is_reproducible_and_renders_png(handbuilt_db: Path, tmp_path: 
         (("--window", "5"), "--window must be 1, 3, 6 or 12"),
     ],
 )
-def test_snapshot_bad_options(handbuilt_db: Path, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
-    result = run_cli("snapshot", "--db", str(handbuilt_db), "--out", str(tmp_path / "x.svg"), *args)
+def test_snapshot_bad_options(handbuilt_path: Path, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = run_cli("snapshot", "--db", str(handbuilt_path), "--out", str(tmp_path / "x.svg"), *args)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
-async def test_snapshot_from_the_command_palette(handbuilt_db: Path, tmp_path: Path) -> None:
-    db = open_database(handbuilt_db)
+async def test_snapshot_from_the_command_palette(handbuilt_path: Path, tmp_path: Path) -> None:
+    db = open_database(handbuilt_path)
     app = NavigatorApp(db, export_dir=tmp_path)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -189,12 +175,12 @@ def test_missing_default_config_is_fine(tmp_path: Path, monkeypatch: pytest.Monk
     assert load_config() == Config()
 
 
-def test_every_config_key_is_read(tmp_path: Path, handbuilt_db: Path) -> None:
+def test_every_config_key_is_read(tmp_path: Path, handbuilt_path: Path) -> None:
     path = write(
         tmp_path / "config.toml",
         f"""
 [data]
-source = "{handbuilt_db}"
+source = "{handbuilt_path}"
 
 [display]
 theme = "light"
@@ -212,21 +198,21 @@ win_rate = 0.5
 """,
     )
     config = load_config(path)
-    assert config.source == str(handbuilt_db)
+    assert config.source == str(handbuilt_path)
     assert (config.theme, config.cycle_seconds, config.window, config.compare) == ("light", 12.0, 6, "year")
     assert config.filters == {"segment": "Enterprise", "team_id": "T1"}
     assert config.targets == {"nrr": 1.05, "win_rate": 0.5}
 
 
-def test_config_source_is_used_by_report(tmp_path: Path, handbuilt_db: Path) -> None:
-    path = write(tmp_path / "config.toml", f'[data]\nsource = "{handbuilt_db}"\n')
+def test_config_source_is_used_by_report(tmp_path: Path, handbuilt_path: Path) -> None:
+    path = write(tmp_path / "config.toml", f'[data]\nsource = "{handbuilt_path}"\n')
     result = run_cli("--config", str(path), "report", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert '"as_of": "2026-02"' in result.stdout
 
 
-async def test_config_targets_are_drawn_on_the_figures(handbuilt_db: Path) -> None:
-    db = open_database(handbuilt_db)
+async def test_config_targets_are_drawn_on_the_figures(handbuilt_path: Path) -> None:
+    db = open_database(handbuilt_path)
     # NRR at 2026-02 on the hand-built data is 0.91 (see test_metrics): below a 1.05 target.
     app = NavigatorApp(db, targets={"nrr": 1.05, "mrr": 500.0})
     try:
@@ -272,12 +258,12 @@ def test_explicit_config_that_does_not_exist(tmp_path: Path) -> None:
 # --- over SSH ---------------------------------------------------------------------------------
 
 
-def test_dashboard_exits_when_its_terminal_goes_away(handbuilt_db: Path) -> None:
+def test_dashboard_exits_when_its_terminal_goes_away(handbuilt_path: Path) -> None:
     """No orphan left holding the data file: close the pty's master, the process ends."""
     pid, master = pty.fork()
     if pid == 0:  # the child: the dashboard on the pty
         os.environ["TERM"] = "xterm-256color"
-        os.execv(sys.executable, [sys.executable, "-m", "navigator", "--db", str(handbuilt_db), "--ssh"])
+        os.execv(sys.executable, [sys.executable, "-m", "navigator", "--db", str(handbuilt_path), "--ssh"])
     try:
         deadline = time.monotonic() + 20
         seen = b""
@@ -300,7 +286,7 @@ def test_dashboard_exits_when_its_terminal_goes_away(handbuilt_db: Path) -> None
             os.waitpid(pid, 0)
 
 
-def test_ssh_mode_lowers_the_redraw_cost(handbuilt_db: Path) -> None:
+def test_ssh_mode_lowers_the_redraw_cost(handbuilt_path: Path) -> None:
     """Under SSH: no animation, and Textual is told (before it is imported) to draw at most 20 frames/s."""
     code = (
         "import os, sys\n"
@@ -311,7 +297,7 @@ def test_ssh_mode_lowers_the_redraw_cost(handbuilt_db: Path) -> None:
         "    seen.update(mouse=mouse, animation=self.animation_level)\n"
         "ui.NavigatorApp.run = fake_run\n"
         "from navigator.cli import cli\n"
-        f"cli.main(['--db', {str(handbuilt_db)!r}, '--no-mouse'], standalone_mode=False)\n"
+        f"cli.main(['--db', {str(handbuilt_path)!r}, '--no-mouse'], standalone_mode=False)\n"
         "print(seen['mouse'], seen['animation'], os.environ.get('TEXTUAL_FPS'), os.environ.get('TEXTUAL_ANIMATIONS'))\n"
     )
     env = {**os.environ, "SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22"}

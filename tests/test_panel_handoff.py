@@ -8,7 +8,6 @@ what the panel shows equals what the data layer returns for the same state.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import duckdb
 import pytest
 from handbuilt import AS_OF, build_handbuilt, insert
+from pilot import grid_rows, settle
 
 from navigator.data import queries
 from navigator.data.report import Filters, ViewState, add_months
@@ -24,7 +24,7 @@ from navigator.data.schema import create_schema
 from navigator.data.source import open_database
 from navigator.format import format_change, format_value
 from navigator.panels.handoff import BATON_FIGURES, KINDS, HandoffPanel
-from navigator.panels.widgets import DataGrid, FigureTile
+from navigator.panels.widgets import FigureTile
 from navigator.text import display_text
 from navigator.ui.app import NavigatorApp
 from navigator.ui.drill import DrillScreen
@@ -297,18 +297,6 @@ def test_drill_complaint_deals(conn) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def handbuilt_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_handbuilt(tmp_path_factory.mktemp("handoff") / "handbuilt.duckdb")
-
-
-@pytest.fixture
-def db(handbuilt_path: Path):
-    database = open_database(handbuilt_path)
-    yield database
-    database.close()
-
-
 def single_month(db, name: str, state: ViewState, as_of: dt.date, **match: Any) -> dict[str, Any]:
     """One month of a monthly query, run on its own (not through the panel's long series)."""
     frame = db.run(name, as_of=as_of, window=state.window, **state.filters.as_params())
@@ -336,15 +324,6 @@ def test_load_picks_the_period_and_the_comparison_period(db, compare: str) -> No
 # ---------------------------------------------------------------------------------------
 
 
-async def settle(pilot, app: NavigatorApp) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):  # a stale request that was cancelled: expected
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def open_panel(pilot, app: NavigatorApp) -> HandoffPanel:
     from navigator.panels import PANEL_CLASSES
 
@@ -365,11 +344,6 @@ def expected_text(value: Any, previous: Any, unit: str, better: bool | None) -> 
     if value is not None and previous is not None:
         text += "  " + format_change(value, previous, unit, better)
     return display_text(text)
-
-
-def grid_rows(app: NavigatorApp, grid_id: str) -> list[list[str]]:
-    grid = app.query_one(f"#{grid_id}", DataGrid)
-    return [[str(cell) for cell in grid.get_row_at(index)] for index in range(grid.row_count)]
 
 
 def assert_panel_matches_data_layer(app: NavigatorApp, db) -> None:

@@ -15,7 +15,6 @@ from a query's output.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 import duckdb
 import pytest
 from handbuilt import AS_OF, build_handbuilt
+from pilot import cells, settle
 
 from navigator.data import queries
 from navigator.data.report import Filters
@@ -240,31 +240,6 @@ def test_steps_and_growth_text() -> None:
 # ---------------------------------------------------------------------------------------
 # The panel, driven as a user drives it
 # ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def handbuilt_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_handbuilt(tmp_path_factory.mktemp("horizon") / "handbuilt.duckdb")
-
-
-@pytest.fixture
-def db(handbuilt_path: Path):
-    database = open_database(handbuilt_path)
-    yield database
-    database.close()
-
-
-async def settle(pilot, app: NavigatorApp) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def cells(grid: DataGrid) -> list[list[str]]:
-    return [[str(cell) for cell in grid.get_row_at(index)] for index in range(grid.row_count)]
 
 
 def market_rows(grid: DataGrid) -> dict[str, list[str]]:

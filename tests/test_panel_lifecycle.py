@@ -7,7 +7,6 @@ starts in March 2026, after A; A7 never had any. Expected values are worked out 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 from handbuilt import AS_OF, build_handbuilt
+from pilot import cells, settle
 
 from navigator.data import queries
 from navigator.data.report import Filters
@@ -105,31 +105,6 @@ def test_shading_bins_and_cells() -> None:
 # ---------------------------------------------------------------------------------------
 # The panel, driven as a user drives it
 # ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def handbuilt_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_handbuilt(tmp_path_factory.mktemp("lifecycle") / "handbuilt.duckdb")
-
-
-@pytest.fixture
-def db(handbuilt_path: Path):
-    database = open_database(handbuilt_path)
-    yield database
-    database.close()
-
-
-async def settle(pilot, app: NavigatorApp) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def cells(grid: DataGrid) -> list[list[str]]:
-    return [[str(cell) for cell in grid.get_row_at(index)] for index in range(grid.row_count)]
 
 
 def tile_text(app: NavigatorApp, tile_id: str) -> str:

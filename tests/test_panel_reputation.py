@@ -34,7 +34,6 @@ query's output.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
@@ -43,6 +42,7 @@ from typing import Any
 import duckdb
 import pytest
 from handbuilt import insert
+from pilot import grid_rows, settle
 from textual.widgets import Sparkline
 
 from navigator.data import queries
@@ -446,20 +446,6 @@ def test_drill_referral_chain(conn) -> None:
 @pytest.fixture(scope="module")
 def tiny_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(tmp_path_factory.mktemp("reputation") / "tiny.duckdb")  # type: ignore[return-value]
-
-
-async def settle(pilot, app: NavigatorApp) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):  # a stale request that was cancelled: expected
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def grid_rows(app: NavigatorApp, grid_id: str) -> list[list[str]]:
-    grid = app.query_one(f"#{grid_id}", DataGrid)
-    return [[str(cell) for cell in grid.get_row_at(index)] for index in range(grid.row_count)]
 
 
 def tile_figure(app: NavigatorApp, tile_id: str) -> str:

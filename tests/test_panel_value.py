@@ -20,7 +20,6 @@ tests/test_metrics.py; here the panel must show exactly what they return.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 import duckdb
 import pytest
 from handbuilt import AS_OF, build_handbuilt, insert
+from pilot import grid_rows, settle
 from rich.text import Text
 
 from navigator.data import queries
@@ -111,25 +111,6 @@ def test_share_bar_and_headline_words() -> None:
 # ---------------------------------------------------------------------------------------------
 # the panel, driven as a user drives it
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def handbuilt_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_handbuilt(tmp_path_factory.mktemp("value") / "handbuilt.duckdb")
-
-
-async def settle(pilot, app: NavigatorApp) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):  # a stale request that was cancelled: expected
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def grid_rows(app: NavigatorApp, grid_id: str) -> list[list[str]]:
-    grid = app.query_one(f"#{grid_id}", DataGrid)
-    return [[str(cell) for cell in grid.get_row_at(index)] for index in range(grid.row_count)]
 
 
 def expected_questions(db, state: ViewState) -> list[list[str]]:

@@ -115,7 +115,7 @@ def test_stored_summary_tables_answer_as_the_raw_tables_do_on_the_sample(sample_
 def test_summary_views_answer_as_the_raw_tables_do_on_the_hand_built_data() -> None:
     conn = build_handbuilt(duckdb.connect())
     rollups.ensure(conn)
-    compare_all(conn, AS_OF, prepared=True)
+    assert compare_all(conn, AS_OF, prepared=True) == len(RAW_NAMES) * 11
 
 
 def test_summary_tables_built_in_memory_answer_as_the_raw_tables_do(tmp_path: Path) -> None:
@@ -127,7 +127,7 @@ def test_summary_tables_built_in_memory_answer_as_the_raw_tables_do(tmp_path: Pa
     conn.close()
     db = open_database(path)
     assert db.rollups == "built"
-    compare_all(db.cursor(), AS_OF, prepared=True)
+    assert compare_all(db.cursor(), AS_OF, prepared=True) == len(RAW_NAMES) * 11
 
 
 # --- what the file records ---------------------------------------------------------------------------

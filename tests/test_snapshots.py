@@ -9,20 +9,14 @@ and look at the report it writes before committing.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from handbuilt import build_handbuilt
+from pilot import settle
 
 from navigator.data.source import open_database
 from navigator.panels import PANEL_CLASSES
 from navigator.ui.app import NavigatorApp
-
-
-@pytest.fixture(scope="module")
-def handbuilt_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_handbuilt(tmp_path_factory.mktemp("snapshots") / "handbuilt.duckdb")
 
 
 def make_app(path: Path, theme: str) -> NavigatorApp:
@@ -32,15 +26,6 @@ def make_app(path: Path, theme: str) -> NavigatorApp:
     return NavigatorApp(db, theme=theme, export_dir=Path("exports"))
 
 
-async def settled(pilot) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        with suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 @pytest.mark.parametrize("theme", ["navigator-dark", "navigator-light"])
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
 @pytest.mark.parametrize("number", range(1, len(PANEL_CLASSES) + 1), ids=[p.panel_id for p in PANEL_CLASSES])
@@ -48,9 +33,9 @@ def test_panel_snapshot(snap_compare, handbuilt_path: Path, number: int, size: t
     app = make_app(handbuilt_path, theme)
 
     async def show_panel(pilot) -> None:
-        await settled(pilot)
+        await settle(pilot)
         await pilot.press(str(number))
-        await settled(pilot)
+        await settle(pilot)
         app.screen.set_focus(None)  # no focus ring: the picture shows the panel, not the cursor
         await pilot.pause()
 
