@@ -215,9 +215,19 @@ class Session:
     def run(self, name: str, **params: Any) -> pl.DataFrame:
         if self.interrupted:
             raise duckdb.InterruptException("the request was cancelled")
+        return self._run_on(self.cursor, name, params)
+
+    def _run_on(self, cursor: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> pl.DataFrame:
         if self.db.query_hook is not None:
             self.db.query_hook(name)
-        return queries.run(self.cursor, name, latest=self.db.as_of, prepared=True, **params)
+        try:
+            return queries.run(cursor, name, latest=self.db.as_of, prepared=True, **params)
+        except Exception as exc:
+            # An interrupt can surface from the Arrow stream as Polars' ComputeError: it is still
+            # a cancelled request, not a failed one.
+            if self.interrupted and not isinstance(exc, duckdb.InterruptException):
+                raise duckdb.InterruptException("the request was cancelled") from exc
+            raise
 
     def run_all(self, requests: Sequence[tuple[str, Mapping[str, Any]]]) -> list[pl.DataFrame]:
         """Run several named queries and return their results in order, on this session's cursor
@@ -246,9 +256,7 @@ class Session:
                     if not pending:
                         return
                     index, (name, params) = pending.pop(0)
-                if self.db.query_hook is not None:
-                    self.db.query_hook(name)
-                results[index] = queries.run(cursor, name, latest=self.db.as_of, prepared=True, **params)
+                results[index] = self._run_on(cursor, name, params)
 
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="navigator-query") as pool:
