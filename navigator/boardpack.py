@@ -390,7 +390,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     _spec(
         "retention_trend",
         "lifecycle",
-        "month start_customers start_mrr expansion contraction churn end_mrr lost_customers nrr grr logo_churn",
+        "month start_customers start_mrr expansion reactivation contraction churn end_mrr lost_customers nrr grr"
+        " logo_churn",
         "NRR, GRR and logo churn per month (24), each over the trailing twelve months.",
     ),
     _spec(

@@ -157,20 +157,28 @@ def test_mrr_empty_period(conn) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def test_retention_trailing_twelve_months(conn) -> None:
+def test_retention_year_over_year_by_account(conn) -> None:
     row = one(conn, "retention")
-    # start cohort: active at the end of Feb 2025: A1 100, A2 200, A3 80, A4 120
+    # start set: active at the end of Feb 2025: A1 100, A2 200, A3 80, A4 120
     assert row["start_customers"] == 4
     assert row["start_mrr"] == approx(100 + 200 + 80 + 120)  # = 500
-    # Mar 2025 .. Feb 2026: expansion A1 50 + 30, A2 25, reactivation A4 100
-    assert row["expansion"] == approx(50 + 30 + 25 + 100)  # = 205
-    assert row["contraction"] == approx(50)  # A2
-    assert row["churn"] == approx(80 + 120)  # A3, A4 = 200
+    # each at the end of Feb 2026, against its start:
+    #   A1 180 (exp 50 in Mar 2025, 30 in Feb 2026): +80, expansion
+    #   A2 175 (contr 50 in Sep 2025, exp 25 in Feb 2026): -25, contraction
+    #   A3 0 (churned Feb 2026): churn 80, lost
+    #   A4 100 (churned Apr 2025, back in Feb 2026 at 100): -20, a contraction (it came back lower)
+    assert row["expansion"] == approx(80)
+    assert row["reactivation"] == approx(0)
+    assert row["contraction"] == approx(25 + 20)
+    assert row["churn"] == approx(80)
     assert row["end_mrr"] == approx(180 + 175 + 0 + 100)  # = 455
-    # NRR = (500 + 205 - 50 - 200) / 500 = 455/500
+    # the bridge adds up: 500 + 80 + 0 - 45 - 80 = 455
+    assert row["start_mrr"] + row["expansion"] + row["reactivation"] - row["contraction"] - row["churn"] == approx(
+        row["end_mrr"])
+    # NRR = 455 / 500
     assert row["nrr"] == approx(455 / 500)
-    # GRR = (500 - 50 - 200) / 500 = 250/500 (no expansion, no reactivation)
-    assert row["grr"] == approx(250 / 500)
+    # GRR = sum of min(end, start) / start = (100 + 175 + 0 + 100) / 500 = 375 / 500
+    assert row["grr"] == approx(375 / 500)
     # logo churn: A3 lost; A4 churned and came back within the year, so not lost: 1/4
     assert row["lost_customers"] == 1
     assert row["logo_churn"] == approx(1 / 4)
@@ -182,10 +190,11 @@ def test_retention_one_row_per_month(conn) -> None:
     assert [dec["month"], jan["month"], feb["month"]] == [D(2025, 12, 1), D(2026, 1, 1), FEB]
     for row in (dec, jan):
         # start (end of Dec 2024 / Jan 2025): A1 100, A2 200, A3 80, A4 120 = 500
-        # in the 12 months: A1 exp 50, A2 contr 50, A4 churn 120 (A3's churn, A4's comeback: Feb 2026)
+        # at the end of Dec 2025 / Jan 2026: A1 150, A2 150, A3 80, A4 0 (churned in Apr 2025)
         assert row["start_mrr"] == approx(500)
-        assert row["nrr"] == approx((500 + 50 - 50 - 120) / 500)  # 0.76
-        assert row["grr"] == approx((500 - 50 - 120) / 500)  # 0.66
+        assert row["end_mrr"] == approx(150 + 150 + 80 + 0)  # 380
+        assert row["nrr"] == approx(380 / 500)  # 0.76
+        assert row["grr"] == approx((100 + 150 + 80 + 0) / 500)  # 0.66
         assert row["logo_churn"] == approx(1 / 4)  # A4, not active at the end
     assert feb["nrr"] == approx(455 / 500)
 
@@ -196,22 +205,74 @@ def test_retention_excludes_customers_newer_than_the_start(conn) -> None:
     # so A4's churn in Apr 2025 does not count)
     assert row["start_customers"] == 2
     assert row["start_mrr"] == approx(300)
-    assert row["nrr"] == approx((300 + 50 - 50 - 0) / 300)  # A1 exp 50, A2 contr 50 -> 1.0
-    assert row["grr"] == approx((300 - 50) / 300)
+    # end of Nov 2025: A1 150, A2 150
+    assert row["nrr"] == approx((150 + 150) / 300)  # 1.0
+    assert row["grr"] == approx((100 + 150) / 300)
+    assert (row["expansion"], row["contraction"]) == (approx(50), approx(50))
     assert row["logo_churn"] == 0.0
 
 
 def test_retention_filters(conn) -> None:
     t2 = one(conn, "retention", team_id="T2")
-    # T2 owns A3 80 and A4 120: start 200, reactivation 100, churn 80 + 120
-    assert t2["nrr"] == approx((200 + 100 - 0 - 200) / 200)  # 0.5
-    assert t2["grr"] == approx((200 - 0 - 200) / 200)  # 0.0: a real zero, not null
+    # T2 owns A3 80 and A4 120: start 200; at A: A3 0, A4 100
+    assert t2["nrr"] == approx((0 + 100) / 200)  # 0.5
+    assert t2["grr"] == approx((0 + 100) / 200)  # 0.5: A4 pays 100 of its 120 again
+    assert (t2["churn"], t2["contraction"]) == (approx(80), approx(20))
     assert t2["logo_churn"] == approx(1 / 2)
     ent = one(conn, "retention", segment="Enterprise")
-    # A1 100 + A4 120 = 220; expansion 50 + 30 + 100; churn 120
-    assert ent["nrr"] == approx((220 + 180 - 0 - 120) / 220)
-    assert ent["grr"] == approx((220 - 120) / 220)
+    # A1 100 + A4 120 = 220; at A: A1 180, A4 100
+    assert ent["nrr"] == approx((180 + 100) / 220)
+    assert ent["grr"] == approx((100 + 100) / 220)
     assert ent["logo_churn"] == 0.0
+
+
+def test_retention_counts_an_account_lost_twice_once() -> None:
+    """Churn -> reactivation -> churn cycles: the account is lost once, with its start MRR; an
+    account back above its start MRR is a reactivation, one back at its start MRR moves nothing."""
+    db = tiny_db()
+    insert(db, "accounts", [(a, a, "M1", "SMB", "EMEA", "inbound", None, "R1", D(2024, 11, 1))
+                            for a in ("R1", "R2", "R3", "R4", "R5")])
+    insert(db, "revenue_movements", [
+        # R1: 100, churns three times in the year, lost at the end
+        ("R1", D(2025, 1, 1), "new", 100.0, "sales", None, None),
+        ("R1", D(2025, 3, 1), "churn", -100.0, "operations", None, None),
+        ("R1", D(2025, 5, 1), "reactivation", 100.0, "sales", None, None),
+        ("R1", D(2025, 7, 1), "churn", -100.0, "operations", None, None),
+        ("R1", D(2025, 9, 1), "reactivation", 100.0, "sales", None, None),
+        ("R1", D(2025, 11, 1), "churn", -100.0, "operations", None, None),
+        # R2: 200, churns in April, back in August at 260
+        ("R2", D(2025, 1, 1), "new", 200.0, "sales", None, None),
+        ("R2", D(2025, 4, 1), "churn", -200.0, "operations", None, None),
+        ("R2", D(2025, 8, 1), "reactivation", 260.0, "sales", None, None),
+        # R3: 50 since Dec 2024, +50 in June, -30 in October: 70
+        ("R3", D(2024, 12, 1), "new", 50.0, "sales", None, None),
+        ("R3", D(2025, 6, 1), "expansion", 50.0, "sales", None, None),
+        ("R3", D(2025, 10, 1), "contraction", -30.0, "operations", None, None),
+        # R4: 80, downgraded to $0 in June (a churn), back in December at 80
+        ("R4", D(2025, 1, 1), "new", 80.0, "sales", None, None),
+        ("R4", D(2025, 6, 1), "churn", -80.0, "operations", None, None),
+        ("R4", D(2025, 12, 1), "reactivation", 80.0, "sales", None, None),
+        # R5: new after the start: not in the start set
+        ("R5", D(2025, 2, 1), "new", 500.0, "sales", None, None),
+    ])
+    row = one(db, "retention", as_of=D(2026, 1, 1))
+    # start set, end of Jan 2025: R1 100, R2 200, R3 50, R4 80 = 430
+    assert row["start_customers"] == 4
+    assert row["start_mrr"] == approx(430)
+    # end of Jan 2026: R1 0 (churn 100, once), R2 260 (reactivation +60), R3 70 (expansion +20),
+    # R4 80 (back where it started: nothing)
+    assert row["churn"] == approx(100)
+    assert row["reactivation"] == approx(60)
+    assert row["expansion"] == approx(20)
+    assert row["contraction"] == 0
+    assert row["end_mrr"] == approx(0 + 260 + 70 + 80)  # 410 = 430 + 20 + 60 - 0 - 100
+    assert row["nrr"] == approx(410 / 430)
+    # GRR = (min(0, 100) + min(260, 200) + min(70, 50) + min(80, 80)) / 430 = 330 / 430; summing the
+    # churn movements of the year instead would give (430 - 300 - 200 - 80 - 30) / 430 = -42 %
+    assert row["grr"] == approx(330 / 430)
+    assert 0 <= row["grr"] <= 1 and row["grr"] <= row["nrr"]
+    assert row["lost_customers"] == 1 and row["logo_churn"] == approx(1 / 4)
+    db.close()
 
 
 def test_retention_zero_denominator_and_empty_period(conn) -> None:
@@ -317,27 +378,31 @@ def test_ltv_notes_on_the_handbuilt_data(conn) -> None:
     # customers active at the start of each month Mar 2025 .. Feb 2026 (= end of the month before):
     # A1 12, A2 12, A3 12 (churned in Feb 2026), A4 2 (Mar, Apr), A5 2 (Jan, Feb), A6 2, A8 0 = 42
     assert total["customer_months"] == 12 + 12 + 12 + 2 + 2 + 2
-    assert total["churned_customers"] == 2  # A4 in Apr 2025, A3 in Feb 2026
-    assert total["monthly_churn_rate"] == approx(2 / 42)
-    assert total["ltv"] is None  # 2 < 5 churns
+    # customers lost: active at the start of one of those months and not active at the end of Feb
+    # 2026: A3 only (A4 churned in Apr 2025 but is back in Feb 2026: not lost)
+    assert total["churned_customers"] == 1
+    assert total["monthly_churn_rate"] == approx(1 / 42)
+    assert total["ltv"] is None  # 1 < 5 customers lost
     assert "base too small" in total["note"]
 
-    ent = by_segment["Enterprise"]  # A1 180, A4 100; exposure A1 12 + A4 2; churn A4
+    ent = by_segment["Enterprise"]  # A1 180, A4 100; exposure A1 12 + A4 2; nobody lost
     assert ent["arpa"] == approx((180 + 100) / 2)
-    assert ent["monthly_churn_rate"] == approx(1 / 14)
-    assert ent["ltv"] is None and "base too small" in ent["note"]
+    assert ent["churned_customers"] == 0
+    assert ent["monthly_churn_rate"] == 0.0
+    assert ent["ltv"] is None and ent["note"] == "no customer lost in 12 months: LTV unbounded"
 
     mid = by_segment["Mid-market"]  # A2 175, A6 60; exposure 12 + 2; no churn
     assert mid["arpa"] == approx((175 + 60) / 2)
     assert mid["churned_customers"] == 0
     assert mid["monthly_churn_rate"] == 0.0
     assert mid["ltv"] is None  # unbounded, not infinite and not 0
-    assert "no churn" in mid["note"] and "unbounded" in mid["note"]
+    assert "unbounded" in mid["note"]
 
-    smb = by_segment["SMB"]  # A5 60, A8 40; exposure A3 12 + A5 2 + A8 0; churn A3
+    smb = by_segment["SMB"]  # A5 60, A8 40; exposure A3 12 + A5 2 + A8 0; A3 lost
     assert smb["arpa"] == approx((60 + 40) / 2)
     assert smb["customer_months"] == 14
     assert smb["monthly_churn_rate"] == approx(1 / 14)
+    assert smb["note"] == "base too small: fewer than 5 customers lost in 12 months"
 
 
 def test_ltv_segment_filter(conn) -> None:
@@ -381,6 +446,35 @@ def test_ltv_empty_period(conn) -> None:
         assert row["customers"] == 0 and row["churned_customers"] == 0
         assert row["arpa"] is None and row["monthly_churn_rate"] is None and row["ltv"] is None
         assert row["note"]
+
+
+def test_ltv_counts_each_lost_customer_once() -> None:
+    db = tiny_db()
+    accounts = [f"C{i}" for i in range(8)]
+    insert(db, "accounts", [(a, a, "M1", "SMB", "EMEA", "inbound", None, "R1", D(2024, 11, 1)) for a in accounts])
+    moves = [(a, D(2024, 12, 1), "new", 100.0, "sales", None, None) for a in accounts]
+    # C0 churns, comes back and churns again within the year: lost once (two churn movements)
+    moves += [("C0", D(2025, 3, 1), "churn", -100.0, "operations", None, None),
+              ("C0", D(2025, 5, 1), "reactivation", 100.0, "sales", None, None),
+              ("C0", D(2025, 8, 1), "churn", -100.0, "operations", None, None)]
+    # C1 churns and is back by the end of the year: not lost
+    moves += [("C1", D(2025, 4, 1), "churn", -100.0, "operations", None, None),
+              ("C1", D(2025, 10, 1), "reactivation", 100.0, "sales", None, None)]
+    # C2 .. C5 churn once and stay away: lost
+    moves += [(f"C{i}", D(2025, 2 + i, 1), "churn", -100.0, "operations", None, None) for i in range(2, 6)]
+    insert(db, "revenue_movements", moves)
+    total = rows(db, "ltv", as_of=D(2026, 1, 1))[0]
+    # the 12 months Feb 2025 .. Jan 2026; lost: C0, C2, C3, C4, C5 = 5 (6 churn movements)
+    assert total["churned_customers"] == 5
+    # active at the start of each month (end of Jan 2025 .. Dec 2025):
+    #   C0: Jan, Feb, May, Jun, Jul = 5; C1: Jan, Feb, Mar, Oct, Nov, Dec = 6;
+    #   C2 (churn Apr): Jan, Feb, Mar = 3; C3 (May): 4; C4 (Jun): 5; C5 (Jul): 6; C6, C7: 12 each
+    assert total["customer_months"] == 5 + 6 + 3 + 4 + 5 + 6 + 12 + 12  # = 53
+    assert total["monthly_churn_rate"] == approx(5 / 53)
+    # ARPA: C1, C6, C7 at 100 each = 100; LTV = 100 / (5 / 53) = 1060
+    assert total["customers"] == 3 and total["arpa"] == approx(100)
+    assert total["ltv"] == approx(1060)
+    db.close()
 
 
 # ---------------------------------------------------------------------------------------
@@ -1063,6 +1157,42 @@ def test_engagement_index_verdicts() -> None:
     assert company["retained_share"] == approx(5 / 10) and company["expanded_share"] == approx(2 / 10)
     reps = keyed([r for r in found if r["level"] == "rep"], "rep_id")
     assert reps["RE"]["verdict"] == "engagement" and reps["RX"]["verdict"] == "extraction"
+    db.close()
+
+
+def test_engagement_index_expanded_means_more_mrr_after_the_year() -> None:
+    """Expanded = active at the end of the twelfth month with more MRR than the year started with;
+    an expansion movement that a contraction or a churn undid later in the year is no expansion."""
+    db = tiny_db()
+    accounts = ["G1", "G2", "G3", "G4"]
+    insert(db, "accounts", [(a, a, "M1", "SMB", "EMEA", "inbound", None, "R1", D(2024, 5, 1)) for a in accounts])
+    insert(db, "opportunities", [
+        (f"O{a}", a, "R1", "new", "sales", D(2024, 5, 1), None, None, D(2024, 6, 15), D(2024, 6, 15), "won",
+         1000.0, 0.0, 10.0, True, True, True, True, None) for a in accounts])
+    insert(db, "revenue_movements", [
+        # G1: 100 from June, +50 in Sep, -80 in Dec: 70 at the end of Jun 2025 < 100, not expanded
+        ("G1", D(2024, 6, 1), "new", 100.0, "sales", None, None),
+        ("G1", D(2024, 9, 1), "expansion", 50.0, "sales", None, None),
+        ("G1", D(2024, 12, 1), "contraction", -80.0, "operations", None, None),
+        # G2: 100, +50 in Sep, churned in Mar 2025: not retained, not expanded
+        ("G2", D(2024, 6, 1), "new", 100.0, "sales", None, None),
+        ("G2", D(2024, 9, 1), "expansion", 50.0, "sales", None, None),
+        ("G2", D(2025, 3, 1), "churn", -150.0, "operations", None, None),
+        # G3: first revenue the month after the close, 60, +40 in Jan 2025: 100 > 60, expanded
+        ("G3", D(2024, 7, 1), "new", 60.0, "sales", None, None),
+        ("G3", D(2025, 1, 1), "expansion", 40.0, "sales", None, None),
+        # G4: 100, -20 in Aug, +30 in Oct: 110 > 100, expanded (net)
+        ("G4", D(2024, 6, 1), "new", 100.0, "sales", None, None),
+        ("G4", D(2024, 8, 1), "contraction", -20.0, "operations", None, None),
+        ("G4", D(2024, 10, 1), "expansion", 30.0, "sales", None, None),
+    ])
+    company = rows(db, "engagement_index", as_of=D(2026, 1, 1), min_customers=4)[0]
+    # cohort Feb 2024 .. Jan 2025: the four deals; twelfth month after June 2024 = June 2025
+    assert company["customers"] == 4
+    assert company["retained_share"] == approx(3 / 4)  # G2 churned
+    assert company["expanded_share"] == approx(2 / 4)  # G3, G4
+    # scores: G1 +1, G2 -1, G3 +1 +1, G4 +1 +1 -> 4 / 4
+    assert company["engagement_index"] == approx(1.0)
     db.close()
 
 

@@ -148,8 +148,9 @@ async def test_panel_figures_equal_the_data_layer(db) -> None:
         # by hand: NRR 455/500 = 91.0% at Feb 2026 against 300/300 = 100% at Nov 2025 (start cohort
         # A1 100 + A2 200; over Dec 2024 .. Nov 2025 A1 +50, A2 -50): -9.0 pp, worse
         assert tile_text(app, "nrr") == "91.0%  ▼ -9.0 pp worse"
-        # GRR 250/500 = 50.0% against (300 - 50)/300 = 83.3%: -33.3 pp
-        assert tile_text(app, "grr") == "50.0%  ▼ -33.3 pp worse"
+        # GRR = sum of min(MRR at A, start) / start: (100 + 175 + 0 + 100)/500 = 75.0% against
+        # (100 + 150)/300 = 83.3%: -8.3 pp
+        assert tile_text(app, "grr") == "75.0%  ▼ -8.3 pp worse"
         # logo churn 1/4 = 25.0% against 0/2: +25.0 pp, worse (lower is better)
         assert tile_text(app, "logo_churn") == "25.0%  ▲ +25.0 pp worse"
         # the 2024-12 cohort {A3, A4}: 4 months on (Apr 2025) A4 had churned: 1 of 2 customers = 50
@@ -170,7 +171,7 @@ async def test_panel_figures_equal_the_data_layer(db) -> None:
             assert row[4].startswith(NA)
         note = str(app.query_one("#lifecycle-ltv-note").render())
         assert "All segments: base too small" in note
-        assert "Mid-market: no churn in 12 months: LTV unbounded" in note
+        assert "Mid-market: no customer lost in 12 months: LTV unbounded" in note
 
         # v switches the heatmap to MRR retention and back
         await pilot.press("v")

@@ -46,6 +46,7 @@ ROLLUPS: tuple[str, ...] = (
     "rollup_revenue",
     "rollup_active",
     "rollup_retention",
+    "rollup_lost_customers",
     "rollup_cohorts",
     "rollup_new_customers",
     "rollup_accounts",

@@ -1,5 +1,7 @@
 -- LTV = ARPA / monthly customer churn rate, per segment and for all segments (segment null).
--- The churn rate is pooled over the trailing twelve months; revenue LTV, no margin.
+-- The churn rate is pooled over the trailing twelve months: customers lost in them (each account
+-- once: active at the end of one of the months A-12 .. A-1 and not at the end of A) / the customers
+-- active at the start of each month, summed. Revenue LTV, no margin.
 -- param: as_of DATE = latest
 -- param: market_id VARCHAR = null
 -- param: segment VARCHAR = null
@@ -26,10 +28,12 @@ exposure AS (
       AND ($team_id IS NULL OR a.team_id = $team_id)
     GROUP BY GROUPING SETS ((a.segment), ())
 ),
+-- rollup_lost_customers: customers lost in the 12 months ending with A, each once (active at the
+-- end of one of the months A-12 .. A-1, not active at the end of A)
 churned AS (
-    SELECT segment, sum(churns) AS churned_customers
-    FROM rollup_revenue
-    WHERE month >= (SELECT min(month) FROM months) AND month <= (SELECT month FROM last_month)
+    SELECT segment, sum(customers) AS churned_customers
+    FROM rollup_lost_customers
+    WHERE first_month <= (SELECT month FROM last_month) AND last_month >= (SELECT month FROM last_month)
       AND ($market_id IS NULL OR market_id = $market_id)
       AND ($segment IS NULL OR segment = $segment)
       AND ($region IS NULL OR region = $region)
@@ -78,8 +82,8 @@ SELECT segment,
        CASE WHEN churned_customers >= 5 AND customers > 0 THEN arpa / monthly_churn_rate END::DOUBLE AS ltv,
        CASE
            WHEN customers = 0 THEN 'no active customers'
-           WHEN churned_customers = 0 THEN 'no churn in 12 months: LTV unbounded'
-           WHEN churned_customers < 5 THEN 'base too small: fewer than 5 churned customers in 12 months'
+           WHEN churned_customers = 0 THEN 'no customer lost in 12 months: LTV unbounded'
+           WHEN churned_customers < 5 THEN 'base too small: fewer than 5 customers lost in 12 months'
        END AS note
 FROM joined
 ORDER BY segment NULLS FIRST

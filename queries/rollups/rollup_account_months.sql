@@ -37,10 +37,6 @@ moves AS (
            sum(m.mrr_change) FILTER (m.kind = 'expansion' AND m.booked_by = 'sales') AS expansion_mrr_sales,
            sum(m.mrr_change) FILTER (m.kind = 'expansion' AND m.booked_by = 'operations')
                AS expansion_mrr_operations,
-           -- the trailing-twelve-month expansion includes reactivation
-           coalesce(sum(m.mrr_change) FILTER (m.kind IN ('expansion', 'reactivation')), 0) AS t12_expansion,
-           count(*) FILTER (m.kind = 'churn') AS churns,
-           count(*) FILTER (m.kind = 'expansion') AS expansions,
            bool_or(m.mrr_change > 0) AS has_positive
     FROM revenue_movements m
     GROUP BY m.account_id, m.month
@@ -63,10 +59,6 @@ SELECT b.account_id, c.market_id, c.segment, c.region, c.team_id, c.cell,
        round(b.balance, 2) > 0 AS active,
        coalesce(round(b.previous_balance, 2) > 0, false) AS was_active,
        b.new_mrr, b.expansion_mrr, b.contraction_mrr, b.churn_mrr, b.reactivation_mrr,
-       b.new_mrr_sales, b.new_mrr_operations, b.expansion_mrr_sales, b.expansion_mrr_operations,
-       b.t12_expansion,
-       coalesce(b.contraction_mrr, 0) AS t12_contraction,
-       coalesce(b.churn_mrr, 0) AS t12_churn,
-       b.churns, b.expansions
+       b.new_mrr_sales, b.new_mrr_operations, b.expansion_mrr_sales, b.expansion_mrr_operations
 FROM balances b
 JOIN cells c USING (account_id)

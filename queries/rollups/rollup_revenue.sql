@@ -1,6 +1,6 @@
 -- Revenue movements per month and account cell (market, segment, region, owner's team): the net
 -- change of MRR, the change in active customers and in active customers' MRR, each kind of
--- movement (split by who booked it) and the number of churn movements. Every column adds up over
+-- movement (split by who booked it). Every column adds up over
 -- cells; running sums over months give MRR and customers at each month's end.
 CREATE TABLE rollup_revenue AS
 SELECT month, market_id, segment, region, team_id,
@@ -14,8 +14,7 @@ SELECT month, market_id, segment, region, team_id,
        sum(new_mrr_sales) AS new_mrr_sales,
        sum(new_mrr_operations) AS new_mrr_operations,
        sum(expansion_mrr_sales) AS expansion_mrr_sales,
-       sum(expansion_mrr_operations) AS expansion_mrr_operations,
-       sum(churns)::BIGINT AS churns
+       sum(expansion_mrr_operations) AS expansion_mrr_operations
 FROM rollup_account_months
 GROUP BY ALL
 ORDER BY month, market_id, segment, region, team_id

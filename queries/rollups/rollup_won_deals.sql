@@ -2,9 +2,9 @@
 -- deal cell (the account's market, segment and region, the deal's rep and that rep's team), its
 -- amount, questions answered and sales cycle, and what its first year brought, which no later
 -- data changes once the year is over: the account active at the end of the twelfth month after
--- the close month, an expansion in months 1-12 after it, an account it referred created within
--- 365 days, a complaint within 90 days of close (and how many), the first value milestone on or
--- after the close, and the earliest resolution of a commitment of the deal that was broken (the
+-- the close month, with more MRR then than its first year started with (expanded), an account it
+-- referred created within 365 days, a complaint within 90 days of close (and how many), the first
+-- value milestone on or after the close, and the earliest resolution of a commitment of the deal that was broken (the
 -- metrics count it as broken only when that date is before the end of their month).
 CREATE TABLE rollup_won_deals AS
 WITH
@@ -26,12 +26,17 @@ checked AS (
     ASOF LEFT JOIN rollup_account_months b
       ON b.account_id = w.account_id AND b.month <= (w.close_month + INTERVAL 12 MONTH)::DATE
 ),
-expanded AS (
-    SELECT DISTINCT w.opportunity_id
+-- the MRR the first year started from: at the end of the close month if the account was active
+-- then, else at the end of the first month of the year it was (the first balance row of the
+-- account holding at or after the close month and by the twelfth month after it, that is active)
+started AS (
+    SELECT w.opportunity_id, arg_min(m.balance, m.month) AS start_mrr
     FROM won w
     JOIN rollup_account_months m
-      ON m.account_id = w.account_id AND m.expansions > 0
-     AND m.month > w.close_month AND m.month <= w.close_month + INTERVAL 12 MONTH
+      ON m.account_id = w.account_id AND m.active
+     AND (m.valid_until IS NULL OR m.valid_until > w.close_month)
+     AND m.month <= w.close_month + INTERVAL 12 MONTH
+    GROUP BY w.opportunity_id
 ),
 referred AS (
     SELECT DISTINCT w.opportunity_id
@@ -64,7 +69,8 @@ broken AS (
 SELECT w.opportunity_id, w.account_id, w.rep_id, w.team_id, w.market_id, w.segment, w.region,
        w.amount, w.discount_pct, w.created_on, w.closed_on, w.close_month, w.answered, w.cycle_days,
        round(c.mrr_12m, 2) > 0 AS retained_12m,
-       x.opportunity_id IS NOT NULL AS expanded_12m,
+       -- expanded: active at the end of the twelfth month with more MRR than the year started with
+       coalesce(round(c.mrr_12m, 2) > 0 AND round(c.mrr_12m - x.start_mrr, 2) > 0, false) AS expanded_12m,
        f.opportunity_id IS NOT NULL AS referred_12m,
        coalesce(p.complaints, 0) AS complaints_90d,
        p.opportunity_id IS NOT NULL AS complained_90d,
@@ -75,7 +81,7 @@ SELECT w.opportunity_id, w.account_id, w.rep_id, w.team_id, w.market_id, w.segme
        date_trunc('month', b.broken_on)::DATE AS broken_month
 FROM won w
 JOIN checked c USING (opportunity_id)
-LEFT JOIN expanded x USING (opportunity_id)
+LEFT JOIN started x USING (opportunity_id)
 LEFT JOIN referred f USING (opportunity_id)
 LEFT JOIN complaints p USING (opportunity_id)
 LEFT JOIN first_value v USING (opportunity_id)

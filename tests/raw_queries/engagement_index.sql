@@ -1,7 +1,7 @@
 -- Extraction vs engagement index for the company, each team and each rep: what happened to
 -- the customers of new deals won in months A-23 .. A-12 in their first year, scored -3..+3
--- per deal (retained +1 / churned -1, expanded +1, referred +1, early complaint -1, broken
--- promise -1) and averaged, with a 95% interval. Bookings = won amount in that cohort.
+-- per deal (retained +1 / churned -1, expanded: more MRR at the end of the year than at its start
+-- +1, referred +1, early complaint -1, broken promise -1) and averaged, with a 95% interval. Bookings = won amount in that cohort.
 -- param: as_of DATE = latest
 -- param: min_customers INTEGER = 5
 -- param: market_id VARCHAR = null
@@ -39,12 +39,22 @@ retained AS (
       ON m.account_id = c.account_id AND m.month <= c.close_month + INTERVAL 12 MONTH
     GROUP BY c.opportunity_id
 ),
+-- the account's MRR at the end of each month of the year, close month (k = 0) to the twelfth after
+year_months AS (
+    SELECT c.opportunity_id, k,
+           (SELECT coalesce(sum(m.mrr_change), 0) FROM revenue_movements m
+             WHERE m.account_id = c.account_id AND m.month <= c.close_month + to_months(k)) AS balance
+    FROM cohort c CROSS JOIN range(0, 13) t(k)
+),
+-- expanded: active at the end of the twelfth month with more MRR than at the end of the first month
+-- of the year in which it was active
 expanded AS (
-    SELECT DISTINCT c.opportunity_id
-    FROM cohort c
-    JOIN revenue_movements m
-      ON m.account_id = c.account_id AND m.kind = 'expansion'
-     AND m.month > c.close_month AND m.month <= c.close_month + INTERVAL 12 MONTH
+    SELECT opportunity_id
+    FROM year_months
+    WHERE round(balance, 2) > 0
+    GROUP BY opportunity_id
+    HAVING bool_or(k = 12)
+       AND round(arg_max(balance, k) - arg_min(balance, k), 2) > 0
 ),
 referred AS (
     SELECT DISTINCT c.opportunity_id

@@ -1,5 +1,7 @@
 -- LTV = ARPA / monthly customer churn rate, per segment and for all segments (segment null).
--- The churn rate is pooled over the trailing twelve months; revenue LTV, no margin.
+-- The churn rate is pooled over the trailing twelve months: customers lost in them (each account
+-- once: active at the end of one of the months A-12 .. A-1 and not at the end of A) / the customers
+-- active at the start of each month, summed. Revenue LTV, no margin.
 -- param: as_of DATE = latest
 -- param: market_id VARCHAR = null
 -- param: segment VARCHAR = null
@@ -22,8 +24,7 @@ accts AS (
       AND ($team_id IS NULL OR r.team_id = $team_id)
 ),
 account_months AS (
-    SELECT m.account_id, m.month, sum(m.mrr_change) AS change,
-           count(*) FILTER (m.kind = 'churn') AS churns
+    SELECT m.account_id, m.month, sum(m.mrr_change) AS change
     FROM revenue_movements m SEMI JOIN accts USING (account_id)
     WHERE m.month <= (SELECT month FROM last_month)
     GROUP BY m.account_id, m.month
@@ -44,10 +45,26 @@ exposure AS (
     WHERE round(b.balance, 2) > 0
     GROUP BY GROUPING SETS ((a.segment), ())
 ),
+-- accounts active at the end of one of the months A-12 .. A-1 (the start of one of the twelve
+-- months) that are not active at the end of A
+was_customer AS (
+    SELECT DISTINCT b.account_id
+    FROM months m
+    JOIN balances b
+      ON b.valid_from <= (m.month - INTERVAL 1 MONTH) AND b.valid_until > (m.month - INTERVAL 1 MONTH)
+    WHERE round(b.balance, 2) > 0
+),
+still_customer AS (
+    SELECT b.account_id
+    FROM balances b
+    WHERE b.valid_from <= (SELECT month FROM last_month)
+      AND b.valid_until > (SELECT month FROM last_month)
+      AND round(b.balance, 2) > 0
+),
 churned AS (
-    SELECT a.segment, sum(am.churns) AS churned_customers
-    FROM account_months am JOIN accts a USING (account_id)
-    WHERE am.month >= (SELECT min(month) FROM months)
+    SELECT a.segment, count(*) AS churned_customers
+    FROM was_customer w JOIN accts a USING (account_id)
+    WHERE w.account_id NOT IN (SELECT account_id FROM still_customer)
     GROUP BY GROUPING SETS ((a.segment), ())
 ),
 current_base AS (
@@ -85,8 +102,8 @@ SELECT segment,
        CASE WHEN churned_customers >= 5 AND customers > 0 THEN arpa / monthly_churn_rate END::DOUBLE AS ltv,
        CASE
            WHEN customers = 0 THEN 'no active customers'
-           WHEN churned_customers = 0 THEN 'no churn in 12 months: LTV unbounded'
-           WHEN churned_customers < 5 THEN 'base too small: fewer than 5 churned customers in 12 months'
+           WHEN churned_customers = 0 THEN 'no customer lost in 12 months: LTV unbounded'
+           WHEN churned_customers < 5 THEN 'base too small: fewer than 5 customers lost in 12 months'
        END AS note
 FROM joined
 ORDER BY segment NULLS FIRST

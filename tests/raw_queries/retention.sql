@@ -1,21 +1,21 @@
--- NRR, GRR and logo churn over the trailing twelve months ending with each month.
--- The start cohort is the accounts active at the end of the month twelve months earlier.
+-- NRR, GRR and logo churn by account, year over year, for each month A, read from the raw
+-- movements: the start set is the accounts active at the end of A - 12; each account's MRR at the
+-- end of A (0 when not active) against its MRR then. NRR and GRR are computed directly as
+-- sum(end) / sum(start) and sum(min(end, start)) / sum(start); the bridge columns classify each
+-- account's net change.
 -- param: as_of DATE = latest
 -- param: months INTEGER = 1
 -- param: market_id VARCHAR = null
 -- param: segment VARCHAR = null
 -- param: region VARCHAR = null
 -- param: team_id VARCHAR = null
--- returns: month, start_customers, start_mrr, expansion, contraction, churn, end_mrr, lost_customers, nrr, grr, logo_churn
+-- returns: month, start_customers, start_mrr, expansion, reactivation, contraction, churn, end_mrr, lost_customers, nrr, grr, logo_churn
 -- tables: accounts, reps, revenue_movements
 WITH
 last_month AS (SELECT date_trunc('month', $as_of::DATE)::DATE AS month),
 months AS (
     SELECT unnest(generate_series(month - to_months($months - 1), month, INTERVAL 1 MONTH))::DATE AS month
     FROM last_month
-),
-periods AS (
-    SELECT month, (month - to_months(12))::DATE AS start_month FROM months
 ),
 accts AS (
     SELECT a.account_id
@@ -25,65 +25,59 @@ accts AS (
       AND ($region IS NULL OR a.region = $region)
       AND ($team_id IS NULL OR r.team_id = $team_id)
 ),
-account_months AS (
-    SELECT m.account_id, m.month,
-           sum(m.mrr_change) AS change,
-           coalesce(sum(m.mrr_change) FILTER (m.kind IN ('expansion', 'reactivation')), 0) AS expansion,
-           coalesce(-sum(m.mrr_change) FILTER (m.kind = 'contraction'), 0) AS contraction,
-           coalesce(-sum(m.mrr_change) FILTER (m.kind = 'churn'), 0) AS churn
-    FROM revenue_movements m SEMI JOIN accts USING (account_id)
-    WHERE m.month <= (SELECT month FROM last_month)
-    GROUP BY m.account_id, m.month
+-- the MRR of every account at the end of every month it could matter in (0 when not active)
+month_ends AS (
+    SELECT DISTINCT unnest(generate_series(month - to_months(12), month, INTERVAL 1 MONTH))::DATE AS month
+    FROM months
 ),
--- each account's MRR from a month until the month before its next movement
-balances AS (
-    SELECT account_id, month AS valid_from,
-           lead(month) OVER (PARTITION BY account_id ORDER BY month) AS valid_until,
-           sum(change) OVER (PARTITION BY account_id ORDER BY month) AS balance
-    FROM account_months
+mrr_at AS (
+    SELECT e.month, a.account_id,
+           coalesce(sum(m.mrr_change), 0) AS balance
+    FROM month_ends e
+    CROSS JOIN accts a
+    LEFT JOIN revenue_movements m ON m.account_id = a.account_id AND m.month <= e.month
+    GROUP BY e.month, a.account_id
 ),
-start_cohort AS (
-    SELECT p.month, b.account_id, b.balance AS start_mrr
-    FROM periods p
-    JOIN balances b
-      ON b.valid_from <= p.start_month
-     AND (b.valid_until IS NULL OR b.valid_until > p.start_month)
-    WHERE round(b.balance, 2) > 0
+active_mrr AS (
+    SELECT month, account_id, CASE WHEN round(balance, 2) > 0 THEN balance ELSE 0 END AS mrr
+    FROM mrr_at
 ),
-cohort_moves AS (
-    SELECT s.month, s.account_id, s.start_mrr,
-           coalesce(sum(am.expansion), 0) AS expansion,
-           coalesce(sum(am.contraction), 0) AS contraction,
-           coalesce(sum(am.churn), 0) AS churn,
-           s.start_mrr + coalesce(sum(am.change), 0) AS end_mrr
-    FROM start_cohort s
-    LEFT JOIN account_months am
-      ON am.account_id = s.account_id
-     AND am.month > (s.month - to_months(12))::DATE
-     AND am.month <= s.month
-    GROUP BY s.month, s.account_id, s.start_mrr
+per_account AS (
+    SELECT m.month, s.account_id, s.mrr AS start_mrr, e.mrr AS end_mrr,
+           -- inactive at the end of some month after the start, up to A
+           EXISTS (
+               SELECT 1 FROM active_mrr x
+               WHERE x.account_id = s.account_id AND x.mrr = 0
+                 AND x.month > s.month AND x.month <= m.month
+           ) AS lapsed
+    FROM months m
+    JOIN active_mrr s ON s.month = (m.month - to_months(12))::DATE AND s.mrr > 0
+    JOIN active_mrr e ON e.month = m.month AND e.account_id = s.account_id
 ),
 per_month AS (
     SELECT month,
            count(*) AS start_customers,
            sum(start_mrr) AS start_mrr,
-           sum(expansion) AS expansion,
-           sum(contraction) AS contraction,
-           sum(churn) AS churn,
            sum(end_mrr) AS end_mrr,
-           count(*) FILTER (round(end_mrr, 2) <= 0) AS lost_customers
-    FROM cohort_moves GROUP BY month
+           sum(least(end_mrr, start_mrr)) AS kept_mrr,
+           sum(end_mrr - start_mrr) FILTER (round(end_mrr - start_mrr, 2) > 0 AND NOT lapsed) AS expansion,
+           sum(end_mrr - start_mrr) FILTER (round(end_mrr - start_mrr, 2) > 0 AND lapsed) AS reactivation,
+           sum(start_mrr - end_mrr) FILTER (round(end_mrr - start_mrr, 2) < 0 AND end_mrr > 0) AS contraction,
+           sum(start_mrr) FILTER (end_mrr = 0) AS churn,
+           count(*) FILTER (end_mrr = 0) AS lost_customers
+    FROM per_account GROUP BY month
 )
 SELECT months.month,
        coalesce(start_customers, 0)::BIGINT AS start_customers,
        coalesce(start_mrr, 0)::DOUBLE AS start_mrr,
        coalesce(expansion, 0)::DOUBLE AS expansion,
+       coalesce(reactivation, 0)::DOUBLE AS reactivation,
        coalesce(contraction, 0)::DOUBLE AS contraction,
        coalesce(churn, 0)::DOUBLE AS churn,
        coalesce(end_mrr, 0)::DOUBLE AS end_mrr,
        coalesce(lost_customers, 0)::BIGINT AS lost_customers,
-       ((start_mrr + expansion - contraction - churn) / nullif(start_mrr, 0))::DOUBLE AS nrr,
-       ((start_mrr - contraction - churn) / nullif(start_mrr, 0))::DOUBLE AS grr,
+       (end_mrr / nullif(start_mrr, 0))::DOUBLE AS nrr,
+       (kept_mrr / nullif(start_mrr, 0))::DOUBLE AS grr,
        (lost_customers / nullif(start_customers, 0))::DOUBLE AS logo_churn
 FROM months LEFT JOIN per_month USING (month)
 ORDER BY months.month
