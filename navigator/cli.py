@@ -358,25 +358,68 @@ def delayed_progress(title: str, delay: float = 1.0) -> Iterator[Callable[[float
     default=None,
     help="A TOML file that renames columns and sets constant values (docs/import.md).",
 )
-@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM", help="The data's as-of month (default: derived).")
+@click.option(
+    "--as-of", "as_of", default=None, metavar="YYYY-MM", help="The data's as-of month (default: from the data)."
+)
+@click.option(
+    "--date-format",
+    default=None,
+    metavar="FORMAT",
+    help="How dates are written, as a strptime format such as %d/%m/%Y (ISO, YYYYMMDD, YYYY/MM/DD and "
+    "DD.MM.YYYY need none).",
+)
+@click.option("--decimal-comma", is_flag=True, help="Amounts are written 1 234,50 (a comma before the decimals).")
+@click.option(
+    "--rates",
+    "rates_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A CSV of exchange rates (currency,rate[,month]) for amounts in several currencies.",
+)
+@click.option("--currency", default=None, metavar="CODE", help="The book's currency, with --rates (e.g. EUR).")
+@click.option(
+    "--keep-duplicates", is_flag=True, help="Count rows identical to an earlier row instead of setting them aside."
+)
 def import_(
-    inputs: tuple[Path, ...], db_path: Path, table: str | None, mapping_path: Path | None, as_of: str | None
+    inputs: tuple[Path, ...],
+    db_path: Path,
+    table: str | None,
+    mapping_path: Path | None,
+    as_of: str | None,
+    date_format: str | None,
+    decimal_comma: bool,
+    rates_path: Path | None,
+    currency: str | None,
+    keep_duplicates: bool,
 ) -> None:
     """Import CSV, Parquet or JSON exports into a navigator database, validated, atomically.
 
     Each file fills the table it is named after (accounts.csv -> accounts), or --table. A
-    transactions file (account_id, date, amount) becomes monthly revenue movements. Nothing is
-    written unless every file passes every check; the old file is replaced in one rename.
+    transactions file (orders, invoices or payments: customer, date, amount) becomes monthly
+    revenue movements; accounts are optional. Nothing is written unless every file passes every
+    check; the old file is replaced in one rename.
     """
-    from navigator.data.importer import run_import
+    from navigator.data.importer import ImportOptions, run_import
 
-    month = _parse_month_option(as_of)
+    options = ImportOptions(
+        table=table,
+        mapping_path=mapping_path,
+        as_of=_parse_month_option(as_of),
+        date_format=date_format,
+        decimal_comma=decimal_comma,
+        rates_path=rates_path,
+        currency=currency,
+        keep_duplicates=keep_duplicates,
+    )
     with delayed_progress("import") as on_progress:
-        result = run_import(
-            db_path, list(inputs), table=table, mapping_path=mapping_path, as_of=month, progress=on_progress
-        )
+        result = run_import(db_path, list(inputs), options, progress=on_progress)
     for note in result.notes:
         click.echo(f"navigator: note: {note}", err=True)
+    if result.set_aside:
+        count = result.set_aside_count
+        click.echo(f"navigator: warning: {count:,} row{'s' if count != 1 else ''} set aside, not counted:", err=True)
+        for line in result.set_aside:
+            click.echo(f"  {line}", err=True)
     as_of_text = f"{result.as_of:%Y-%m}" if result.as_of else "unknown"
     click.echo(f"imported into {result.target} (as of {as_of_text}):")
     width = max(len(name) for name in result.loaded)
@@ -384,11 +427,15 @@ def import_(
         origin = ", ".join(result.sources.get(name, []))
         if name == "revenue_movements" and result.transactions is not None:
             origin = f"derived from {result.transactions:,} transactions in {origin}"
+        elif name == "accounts" and not result.sources.get(name):
+            origin = "made from the revenue's account ids"
         else:
             origin = f"from {origin}"
         click.echo(f"  {name:<{width}}  {rows:>9,} {'row ' if rows == 1 else 'rows'}  {origin}")
     if result.kept:
         click.echo(f"kept from the previous file: {', '.join(result.kept)}")
+    for line in result.summary:
+        click.echo(f"- {line}")
 
 
 @cli.command()
@@ -552,6 +599,8 @@ def report(
                 compare_months=12 if compare == "year" else None,
             )
             Console().print(output.report_rich_table(result))
+            if db.rows_set_aside:
+                click.echo(f"{db.rows_set_aside:,} rows set aside at import: not counted in these figures")
             return
         from navigator.boardpack import render_board_pack
 
@@ -560,6 +609,8 @@ def report(
     finally:
         db.close()
     click.echo(text, nl=not text.endswith("\n"))
+    if db.rows_set_aside:  # stdout stays the pack or the JSON: the note goes to stderr
+        click.echo(f"navigator: note: {db.rows_set_aside:,} rows set aside at import: not counted", err=True)
 
 
 def _parse_month_option(text: str | None) -> Any:

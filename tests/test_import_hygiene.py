@@ -9,22 +9,47 @@ DATA_MODULES = [
     "navigator.boardpack",
     "navigator.data.errors",
     "navigator.data.extensions",
+    "navigator.data.as_of",
     "navigator.data.importer",
-    "navigator.data.mapping",
+    "navigator.data.ingest.accounts",
+    "navigator.data.ingest.checks",
+    "navigator.data.ingest.columns",
+    "navigator.data.ingest.currencies",
+    "navigator.data.ingest.incoming",
+    "navigator.data.ingest.ledger",
+    "navigator.data.ingest.mapping",
+    "navigator.data.ingest.old_file",
+    "navigator.data.ingest.plan",
+    "navigator.data.ingest.problems",
+    "navigator.data.ingest.readers",
+    "navigator.data.ingest.revenue",
+    "navigator.data.ingest.set_aside",
+    "navigator.data.ingest.specs",
+    "navigator.data.ingest.swap",
+    "navigator.data.ingest.transactions",
+    "navigator.data.ingest.values",
     "navigator.data.paths",
     "navigator.data.queries",
     "navigator.data.rollups",
-    "navigator.data.readers",
     "navigator.data.report",
     "navigator.data.sample",
     "navigator.data.warnings",
     "navigator.data.schema",
     "navigator.data.source",
-    "navigator.data.transactions",
-    "navigator.data.validate",
     "navigator.format",
     "navigator.output",
 ]
+
+
+def test_every_data_module_is_checked() -> None:
+    import pkgutil
+
+    import navigator.data
+
+    walked = pkgutil.walk_packages(navigator.data.__path__, "navigator.data.")
+    found = {module.name for module in walked if not module.ispkg}
+    assert "navigator.data.ingest.values" in found
+    assert found <= set(DATA_MODULES), f"add to DATA_MODULES: {sorted(found - set(DATA_MODULES))}"
 
 
 def test_data_layer_imports_no_textual() -> None:

@@ -18,8 +18,8 @@ import pytest
 
 from navigator.data import queries, rollups
 from navigator.data.errors import UsageError
-from navigator.data.sample import PRESETS, STEPS, generate, parse_scale
-from navigator.data.schema import ALL_TABLES, SCHEMA_VERSION
+from navigator.data.sample import GENERATED_TABLES, PRESETS, STEPS, generate, parse_scale
+from navigator.data.schema import SCHEMA_VERSION
 
 AS_OF = dt.date(2026, 10, 1)
 END = dt.date(2026, 10, 31)
@@ -92,7 +92,7 @@ def test_parse_scale_refuses_bad_input(text: Any) -> None:
 
 def test_demo_size_and_row_counts(sample_db: Path) -> None:
     conn = duckdb.connect(str(sample_db), read_only=True)
-    counts = {t: scalar(conn, f"SELECT count(*) FROM {t}") for t in ALL_TABLES}
+    counts = {t: scalar(conn, f"SELECT count(*) FROM {t}") for t in GENERATED_TABLES}
     conn.close()
     assert all(n > 0 for n in counts.values()), counts
     assert 40_000 <= sum(counts.values()) <= 60_000
@@ -125,7 +125,7 @@ def _tables_equal(a: Path, b: Path) -> list[str]:
     conn.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
     conn.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
     different = []
-    for table in ALL_TABLES:
+    for table in GENERATED_TABLES:
         diff = scalar(
             conn,
             f"SELECT count(*) FROM ((SELECT * FROM a.{table} EXCEPT ALL SELECT * FROM b.{table}) "
@@ -188,7 +188,7 @@ def test_generation_creates_parent_folders_and_reports_progress(tmp_path: Path) 
     fractions = [f for f, _ in calls]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert all(label for _, label in calls)
-    assert set(counts) == set(ALL_TABLES)
+    assert set(counts) == set(GENERATED_TABLES)
 
 
 def test_generation_replaces_an_existing_file(tmp_path: Path) -> None:

@@ -174,6 +174,7 @@ def test_minimal_data_stands_in_for_missing_tables_on_every_source(sources: dict
                 "nps_responses",
                 "reputation_events",
                 "targets",
+                "transactions",
             }
             cohorts = db.run("cohort_retention", as_of=AS_OF)
             assert cohorts.height > 0

@@ -30,12 +30,14 @@ import duckdb
 from navigator.data import rollups
 from navigator.data.errors import UsageError
 from navigator.data.paths import queries_dir
-from navigator.data.schema import ALL_TABLES, SCHEMA_VERSION, create_schema
+from navigator.data.schema import ALL_TABLES, IMPORT_ONLY_TABLES, SCHEMA_VERSION, create_schema
 
 # The generator's SQL steps (files in queries/sample/) with their progress labels, in waves:
 # the waves run one after the other; the steps of one wave only read what earlier waves made,
 # so they may run concurrently (longest first). 00_setup (macros) runs on every connection.
 SETUP = "00_setup"
+# Every table but the ones only an import fills (the sample's revenue is movements, not invoices).
+GENERATED_TABLES = tuple(table for table in ALL_TABLES if table not in IMPORT_ONLY_TABLES)
 WAVES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("01_dimensions", "markets, teams and reps"),),
     (("02_accounts", "accounts"),),
@@ -154,11 +156,11 @@ def generate(
             },
         )
         try:
-            create_schema(conn)
+            create_schema(conn, GENERATED_TABLES)
             _build(conn, params, None if progress is None else lambda f, label: progress(f * BUILD_SHARE, label))
             counts = {
                 table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]
-                for table in ALL_TABLES
+                for table in GENERATED_TABLES
             }
             # The summary tables the dashboard reads, stored with the data (navigator.data.rollups).
             rollups.build_rollups(

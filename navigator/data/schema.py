@@ -28,8 +28,12 @@ OPTIONAL_TABLES = (
     "nps_responses",
     "reputation_events",
     "targets",
+    "transactions",
 )
 ALL_TABLES = REQUIRED_TABLES + OPTIONAL_TABLES
+# Tables only `navigator import` fills: the order and invoice lines that revenue was derived from
+# (the sample generator records its revenue as movements and has none).
+IMPORT_ONLY_TABLES = ("transactions",)
 
 
 @cache

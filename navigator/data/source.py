@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from navigator.data import as_of as as_of_rules
 from navigator.data import extensions, queries, rollups
 from navigator.data.errors import DataSourceError
 from navigator.data.extensions import NO_DOWNLOADS, sql_string
@@ -106,6 +107,7 @@ class Database:
     missing_tables: tuple[str, ...]
     as_of: dt.date | None
     opened_at: dt.datetime
+    rows_set_aside: int = 0  # rows the import that made the file did not count (meta.rows_set_aside)
     # Called with the query name before each query runs; tests use it to make queries slow.
     query_hook: Callable[[str], None] | None = field(default=None, repr=False)
     # Where it was opened from, so that `reopen()` can read the source again.
@@ -636,13 +638,14 @@ def _inspect(conn: duckdb.DuckDBPyConnection, label: str, spec: SourceSpec | Non
         row_counts={name: int(row_counts[name]) for name in present},
         missing_tables=missing,
         as_of=_find_as_of(conn, "meta" in found),
+        rows_set_aside=_rows_set_aside(conn, "meta" in found),
         opened_at=dt.datetime.now().astimezone(),
         spec=spec,
     )
 
 
 def _find_as_of(conn: duckdb.DuckDBPyConnection, has_meta: bool) -> dt.date | None:
-    """The data's as-of month: `meta.as_of` if recorded, else the last complete month with revenue."""
+    """The data's as-of month: `meta.as_of` if recorded, else from the revenue (navigator.data.as_of)."""
     if has_meta:
         row = conn.execute("SELECT value FROM main.meta WHERE key = 'as_of'").fetchone()
         if row:
@@ -650,13 +653,10 @@ def _find_as_of(conn: duckdb.DuckDBPyConnection, has_meta: bool) -> dt.date | No
                 return queries.parse_month_or_date(row[0]).replace(day=1)
             except ValueError:
                 raise DataSourceError(f"meta.as_of is not a month: {row[0]!r}") from None
-    row = conn.execute("SELECT max(month) FROM main.revenue_movements").fetchone()
-    latest = row[0] if row else None
-    if latest is None:
-        return None
-    # Without a recorded as-of, the current calendar month is not complete yet.
-    this_month = dt.date.today().replace(day=1)
-    if latest >= this_month:
-        previous = this_month - dt.timedelta(days=1)
-        return previous.replace(day=1)
-    return latest.replace(day=1)
+    counts = conn.execute("SELECT month, count(*) FROM main.revenue_movements GROUP BY month").fetchall()
+    return as_of_rules.latest_of_file({month.replace(day=1): int(n) for month, n in counts if month is not None})
+
+
+def _rows_set_aside(conn: duckdb.DuckDBPyConnection, has_meta: bool) -> int:
+    row = conn.execute("SELECT value FROM main.meta WHERE key = 'rows_set_aside'").fetchone() if has_meta else None
+    return int(row[0]) if row and str(row[0]).isdigit() else 0  # rows the import did not count

@@ -331,7 +331,9 @@ class NavigatorApp(App[None]):
         self.query_one("#status", Static).update(
             f"{_markup_escape(db.label)} · data as of {as_of}{read}"
             f" · {counts.get('accounts', 0):,} accounts · {counts.get('opportunities', 0):,} deals"
-            f" · {counts.get('revenue_movements', 0):,} revenue rows{exports}"
+            f" · {counts.get('revenue_movements', 0):,} revenue rows"
+            + (f" · {db.rows_set_aside:,} rows set aside" if db.rows_set_aside else "")
+            + exports
         )
 
     # --- presentation mode ----------------------------------------------------------------------

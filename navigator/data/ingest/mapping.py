@@ -18,7 +18,9 @@ from typing import Any
 import polars as pl
 
 from navigator.data.errors import UsageError
-from navigator.data.validate import EXPECTED_TYPE, MONTH_COLUMNS, parse_column, show_value, table_specs
+from navigator.data.ingest.problems import show_value
+from navigator.data.ingest.specs import MONTH_COLUMNS, table_specs
+from navigator.data.ingest.values import EXPECTED_TYPE, parse_column
 
 SECTION_KEYS = ("columns", "constants", "ignore")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from navigator.data.validate import Problem, Problems
+from navigator.data.ingest.problems import Problem, Problems
 
 FORMATS = {
     ".csv": "csv",
@@ -184,18 +184,20 @@ def _read_csv(
     except pl.exceptions.PolarsError as exc:
         ragged = _ragged_rows(path, separator, len(names))
         if ragged:
-            kept = [
-                Problem(
-                    shown,
-                    row=row,
-                    line=line,
-                    expected=f"has {count} fields: expected {len(names)}, as in the header (a value with a "
-                    f"{'comma' if separator == ',' else 'separator'} must be in double quotes)",
-                    order=(number, row),
-                )
-                for row, line, count in ragged[:50]
-            ]
-            problems.add_many(len(ragged), kept)
+            for count in sorted({count for _, _, count in ragged}):
+                rows = [(row, line) for row, line, n in ragged if n == count]
+                kept = [
+                    Problem(
+                        shown,
+                        row=row,
+                        line=line,
+                        expected=f"has {count} fields: expected {len(names)}, as in the header (a value with a "
+                        f"{'comma' if separator == ',' else 'separator'} must be in double quotes)",
+                        order=(number, row),
+                    )
+                    for row, line in rows[:3]
+                ]
+                problems.add_many(len(rows), kept)
         else:
             problem(f"cannot be read as CSV: {_first_line(exc)}")
         return None
