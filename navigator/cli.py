@@ -600,7 +600,7 @@ def report(
             )
             Console().print(output.report_rich_table(result))
             if db.rows_set_aside:
-                click.echo(f"{db.rows_set_aside:,} rows set aside at import: not counted in these figures")
+                click.echo(f"{_rows_set_aside(db)}: not counted in these figures")
             return
         from navigator.boardpack import render_board_pack
 
@@ -610,7 +610,11 @@ def report(
         db.close()
     click.echo(text, nl=not text.endswith("\n"))
     if db.rows_set_aside:  # stdout stays the pack or the JSON: the note goes to stderr
-        click.echo(f"navigator: note: {db.rows_set_aside:,} rows set aside at import: not counted", err=True)
+        click.echo(f"navigator: note: {_rows_set_aside(db)}: not counted", err=True)
+
+
+def _rows_set_aside(db: Database) -> str:
+    return f"{db.rows_set_aside:,} row{'s' * (db.rows_set_aside != 1)} set aside at import"
 
 
 def _parse_month_option(text: str | None) -> Any:

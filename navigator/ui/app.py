@@ -332,7 +332,7 @@ class NavigatorApp(App[None]):
             f"{_markup_escape(db.label)} · data as of {as_of}{read}"
             f" · {counts.get('accounts', 0):,} accounts · {counts.get('opportunities', 0):,} deals"
             f" · {counts.get('revenue_movements', 0):,} revenue rows"
-            + (f" · {db.rows_set_aside:,} rows set aside" if db.rows_set_aside else "")
+            + (f" · {db.rows_set_aside:,} row{'s' * (db.rows_set_aside != 1)} set aside" if db.rows_set_aside else "")
             + exports
         )
 

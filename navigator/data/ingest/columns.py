@@ -30,10 +30,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     TRANSACTIONS: {
         "account_id": (
             "account",
-            "account id",
             "customer id",
             "customer",
-            "customer_id",
             "cust id",
             "client id",
             "client",
@@ -65,7 +63,6 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "amount": (
             "amount paid",
-            "amount_paid",
             "total",
             "total amount",
             "net amount",
@@ -80,7 +77,6 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "gross amount",
         ),
         "period_start": (
-            "period start",
             "service start",
             "service period start",
             "billing period start",
@@ -90,7 +86,6 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "date from",
         ),
         "period_end": (
-            "period end",
             "service end",
             "service period end",
             "billing period end",
@@ -141,7 +136,6 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "accounts": {
         "account_id": (
             "id",
-            "account id",
             "customer id",
             "customer",
             "company id",

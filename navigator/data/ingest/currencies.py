@@ -73,11 +73,19 @@ def convert(
     stated = frame["currency"].str.strip_chars().str.to_uppercase()
     currency = stated if written is None else pl.select(pl.coalesce(stated, written)).to_series()
     frame = frame.with_columns(currency.alias("currency"))
-    counts = frame.filter(pl.col("currency").is_not_null()).group_by("currency").len().sort("len", descending=True)
+    counts = (
+        frame.filter(pl.col("currency").is_not_null())
+        .group_by("currency")
+        .len()
+        .sort(["len", "currency"], descending=[True, False])
+    )
     seen = counts["currency"].to_list()
     book = book_currency(given, rates, seen)
     if rates is None and (len(seen) > 1 or (book is not None and seen and seen != [book])):
-        listed = ", ".join(f"{row['currency']} {row['len']:,} rows" for row in counts.head(6).iter_rows(named=True))
+        listed = ", ".join(
+            f"{row['currency']} {row['len']:,} row{'s' * (row['len'] != 1)}"
+            for row in counts.head(6).iter_rows(named=True)
+        )
         first = frame.filter(pl.col("currency").is_not_null()).row(0, named=True)
         problems.add(
             Problem(

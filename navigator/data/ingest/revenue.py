@@ -49,16 +49,16 @@ def _duplicate_columns(frame: pl.DataFrame, table: str) -> list[str]:
 
 
 def _decide(
-    options: RevenueOptions, counts: dict[dt.date, int], what: str, slivers: bool
+    options: RevenueOptions, counts: dict[dt.date, int], what: str, slivers: bool, last: dt.date | None
 ) -> tuple[dt.date | None, list[str]]:
-    last = max(counts) if counts else None
+    """--as-of (up to `last`, the last month with revenue), an imported meta's, or the data's."""
     if options.as_of is not None:
         as_of_rules.check_explicit(options.as_of, last)
         return options.as_of, []
     if options.meta_as_of is not None:
         return options.meta_as_of, []
     if not slivers:
-        return last, []
+        return max(counts) if counts else None, []
     found = as_of_rules.latest_full_month(counts, what)
     return found.month, found.notes
 
@@ -84,7 +84,10 @@ def from_transactions(checked: Checked, options: RevenueOptions) -> Revenue:
             f"{spread.height:,} line{'s' if spread.height != 1 else ''} paying for several months spread over "
             f"their months (amount / months in each: an annual plan pays a twelfth a month)"
         )
-    month, as_of_notes = _decide(options, as_of_rules.rows_per_month(lines["date"]), "transactions", True)
+    counts = as_of_rules.rows_per_month(lines["date"])
+    covered = lines.select((pl.col("start").dt.offset_by(pl.format("{}mo", pl.col("months") - 1))).max()).item()
+    last = max([*counts, covered]) if counts else None  # a service period can run past its invoice's month
+    month, as_of_notes = _decide(options, counts, "transactions", True, last)
     notes.extend(as_of_notes)
     if month is None:
         raise UsageError("the transactions hold no month to report on: give --as-of YYYY-MM")
@@ -110,6 +113,6 @@ def from_movements(checked: Checked, options: RevenueOptions) -> Revenue:
     if problems:
         raise ImportProblems(problems)
     counts = as_of_rules.rows_per_month(frame["month"])
-    month, as_of_notes = _decide(options, counts, "movements", False)
+    month, as_of_notes = _decide(options, counts, "movements", False, max(counts) if counts else None)
     dated = frame.select("account_id", pl.col("month").alias("date"))
     return Revenue(frame, None, month, dated, aside, notes + as_of_notes)
