@@ -152,6 +152,10 @@ def test_a_zero_invoice_inside_a_subscription_keeps_the_customer(tmp_path: Path)
             "C4,2025-03-03,70\n"
             "C4,2025-04-03,70\n"
             "C4,2025-04-10,-90\n"  # credits beyond charges: 0, not negative
+            "C5,2025-01-03,90\n"  # a downgrade to a free plan: $0 invoices with no paid month after them
+            "C5,2025-02-03,0\n"
+            "C5,2025-03-03,0\n"
+            "C5,2025-04-03,0\n"
         },
     )
     assert movements(tmp_path) == [
@@ -164,6 +168,8 @@ def test_a_zero_invoice_inside_a_subscription_keeps_the_customer(tmp_path: Path)
         ("C4", "2025-02", "churn", -70.0),
         ("C4", "2025-03", "reactivation", 70.0),
         ("C4", "2025-04", "churn", -70.0),
+        ("C5", "2025-01", "new", 90.0),
+        ("C5", "2025-02", "churn", -90.0),
     ]
 
 

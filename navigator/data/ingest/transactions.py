@@ -8,10 +8,11 @@
    period counts in the month of its date.
 2. **Monthly revenue.** An account's MRR for a month is the sum of what its lines put there,
    rounded to cents; a month whose sum is negative (credits beyond charges) counts as 0.
-3. **A $0 invoice keeps the customer.** A month whose only lines are $0 (a free month, a pause)
-   inside a running subscription carries the MRR of the month before: the customer is still one.
-   A $0 line before any revenue (a free trial) makes no customer; a month with no line at all is a
-   month without revenue.
+3. **A $0 invoice inside a running subscription keeps the customer.** A month whose only lines
+   are $0 (a free month, a pause), between the account's paid months, carries the MRR of the month
+   before: the customer is still one. $0 lines with no paid month after them (up to the as-of
+   month) are a downgrade to a free plan: MRR 0, a churn. A $0 line before any revenue (a free
+   trial) makes no customer; a month with no line at all is a month without revenue.
 4. **Months run** from an account's first month with revenue to the as-of month.
 5. **Differences become movements**: from 0 to more is `new` the first time and `reactivation`
    after that; from more to 0 is `churn` (the whole previous MRR); up is `expansion`, down is
@@ -135,12 +136,17 @@ def monthly_revenue(lines: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
         .explode("month")
         .select("account_id", "month")
     )
+    paid = pl.col("mrr").fill_null(0.0) > 0
+    # a paid month after this one (before or in the as-of month): a $0 month between is a pause
+    paid_later = paid.reverse().cum_max().reverse().shift(-1, fill_value=False)
     return (
         grid.join(monthly, on=["account_id", "month"], how="left")
         .sort("account_id", "month")
+        .with_columns(paid_later.over("account_id").alias("paid_later"))
         .with_columns(
-            # a month of $0 lines only keeps the MRR of the month before (forward: several in a row)
-            pl.when(pl.col("only_zero").fill_null(False))
+            # a month of $0 lines only, with a paid month after it, keeps the MRR of the month before
+            # (forward: several in a row); $0 lines with none after are a free plan: 0
+            pl.when(pl.col("only_zero").fill_null(False) & pl.col("paid_later"))
             .then(None)
             .otherwise(pl.col("mrr").fill_null(0.0))
             .forward_fill()
