@@ -119,7 +119,10 @@ def run_import(
             summary = incoming.notes + (found.notes if found is not None else [])
             tables = _tables(incoming, found, old, summary)
             meta = _meta(incoming, old, found, month, now)
+            incoming.tables.clear()  # the checked frames are not needed any more: less memory while building
             drop = frozenset({TRANSACTIONS}) if found is not None and found.lines is None else frozenset()
+            if found is not None:
+                found.movements = found.dated = found.lines = None  # type: ignore[assignment]
             if drop and old is not None and TRANSACTIONS in old.navigator_tables:
                 summary.append(
                     "the previous file's transactions are left out: revenue_movements no longer come from them"
@@ -146,7 +149,7 @@ def run_import(
         sources={name: sources.get(name, []) for name in loaded},
         kept=kept,
         as_of=month,
-        transactions=found.lines.height if found is not None and found.lines is not None else None,
+        transactions=tables[TRANSACTIONS].height if TRANSACTIONS in tables else None,
         notes=notes,
         summary=summary,
         set_aside=aside.lines(),

@@ -1,9 +1,11 @@
 """Which table each input file fills: `--table`, else a `[files]` pattern of the mapping, else the
 file's name (`accounts.csv` fills accounts; `orders.csv`, `invoices.csv`, ... are transactions:
-`FILE_NAMES`). A folder stands for the CSV, Parquet and JSON files in it."""
+`FILE_NAMES`; a number or a date after the name is allowed: `orders-2024.csv`). A folder stands for
+the CSV, Parquet and JSON files in it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,19 @@ FILE_NAMES = {
     "order_lines": TRANSACTIONS,
     "invoice_lines": TRANSACTIONS,
 }
+
+
+def table_of_name(stem: str) -> str:
+    """The table a file name says: `accounts`, `orders` (transactions), also with a number or a date
+    after it (`orders-2024`, `invoices_2025-03`, `customers (1)`); else the name itself."""
+    specs = table_specs()
+    for name in (stem, re.sub(r"[\s_.-]*(?:\(\d+\)|\d[\d\s_.-]*)$", "", stem)):
+        key = name.strip().lower().replace(" ", "_").replace("-", "_")
+        if key in specs:
+            return key
+        if key in FILE_NAMES:
+            return FILE_NAMES[key]
+    return stem.lower()
 
 
 @dataclass
@@ -65,8 +80,7 @@ def plan_inputs(
             files.append((path, shown))
     inputs: list[Input] = []
     for number, (path, shown) in enumerate(files):
-        stem = path.stem.lower()
-        target = table or mapping.table_for(path) or FILE_NAMES.get(stem.replace(" ", "_").replace("-", "_"), stem)
+        target = table or mapping.table_for(path) or table_of_name(path.stem)
         if target not in specs:
             raise UsageError(
                 f"{shown}: no table is named {path.stem!r}: name the file after a table (accounts.csv, "

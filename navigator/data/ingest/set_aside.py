@@ -52,12 +52,17 @@ def drop_duplicates(frame: pl.DataFrame, columns: list[str], aside: SetAside) ->
     """The frame without rows that repeat an earlier row in every one of `columns`."""
     if frame.is_empty():
         return frame
-    ranked = frame.with_columns(
+    # rows sharing a hash of those columns are the candidates; their values decide
+    key = frame.select(pl.struct(columns).hash().alias("k"))["k"]
+    candidate = key.is_duplicated()
+    if not candidate.any():
+        return frame
+    suspects = frame.filter(candidate).with_columns(
         pl.int_range(pl.len()).over(columns, order_by=[NUMBER, ROW]).alias("__nth"),
         pl.col(ROW).sort_by(NUMBER, ROW).first().over(columns).alias("__first_row"),
         pl.col(FILE).sort_by(NUMBER, ROW).first().over(columns).alias("__first_file"),
     )
-    repeated = ranked.filter(pl.col("__nth") > 0)
+    repeated = suspects.filter(pl.col("__nth") > 0)
     report(
         aside.rows,
         repeated,
@@ -68,7 +73,8 @@ def drop_duplicates(frame: pl.DataFrame, columns: list[str], aside: SetAside) ->
             f"repeats row {r['__first_row']}" + ("" if r["__first_file"] == r[FILE] else f" of {r['__first_file']}")
         ),
     )
-    return ranked.filter(pl.col("__nth") == 0).drop("__nth", "__first_row", "__first_file")
+    drop = repeated.select(NUMBER, ROW)
+    return frame.join(drop, on=[NUMBER, ROW], how="anti", maintain_order="left")
 
 
 def drop_unpaid(frame: pl.DataFrame, aside: SetAside) -> tuple[pl.DataFrame, list[str]]:

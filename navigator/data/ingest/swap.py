@@ -51,6 +51,9 @@ CLEARED_KEYS = (
     "revenue_derived_from",
     "accounts_derived_from",
 )
+# What DuckDB may hold in memory while it builds the new file (it spills to the .spill folder beyond):
+# as the sample generator allows itself (navigator.data.sample.MEMORY_LIMIT).
+MEMORY_LIMIT = "700MB"
 # Shares of the progress bar: reading the files, checking them; the rest is writing the database.
 READ_SHARE, CHECK_SHARE = 0.5, 0.1
 
@@ -155,7 +158,9 @@ def build(
     start = READ_SHARE + CHECK_SHARE
     kept: list[str] = []
     try:
-        conn = duckdb.connect(str(tmp), config={**NO_DOWNLOADS, "temp_directory": str(spill)})
+        conn = duckdb.connect(
+            str(tmp), config={**NO_DOWNLOADS, "temp_directory": str(spill), "memory_limit": MEMORY_LIMIT}
+        )
         try:
             conn.execute("SET enable_progress_bar = false")
             catalog = _ident(str(conn.execute("SELECT current_database()").fetchone()[0]))  # type: ignore[index]

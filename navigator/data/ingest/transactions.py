@@ -105,6 +105,12 @@ def with_periods(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
     )
 
 
+def plus_months(month: pl.Expr, count: pl.Expr) -> pl.Expr:
+    """The first day of the month `count` months after `month` (a first day), by arithmetic."""
+    index = month.dt.year() * 12 + month.dt.month() - 1 + count
+    return pl.date(index // 12, index % 12 + 1, 1)
+
+
 def stored(frame: pl.DataFrame) -> pl.DataFrame:
     """The rows of the `transactions` table."""
     return frame.select([pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in STORED]).with_columns(
@@ -113,14 +119,18 @@ def stored(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def monthly_revenue(lines: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """account_id, month, mrr: every month from an account's first revenue to `as_of`."""
+    """account_id, month, mrr, contiguous (the row before is the same account's month before) and
+    first_paid (its first month with revenue): the months with lines, from an account's first
+    revenue to `as_of`, sorted. A month between two listed ones that is not listed has no line: its
+    MRR is 0. (Sorted rows and shifts rather than windows per account: an order log has hundreds of
+    thousands of accounts.)"""
     shares = (
         lines.lazy()
         .select("account_id", "start", "months", "amount")
         .with_columns(pl.int_ranges(0, pl.col("months")).alias("k"))
         .explode("k")
         .with_columns(
-            pl.col("start").dt.offset_by(pl.format("{}mo", pl.col("k"))).alias("month"),
+            plus_months(pl.col("start"), pl.col("k")).alias("month"),
             (pl.col("amount") / pl.col("months")).alias("share"),
         )
         .filter(pl.col("month") <= as_of)
@@ -130,56 +140,70 @@ def monthly_revenue(lines: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
         .agg(pl.col("share").sum().round(2).alias("total"), (pl.col("share") == 0).all().alias("only_zero"))
         .with_columns(pl.max_horizontal(pl.col("total"), pl.lit(0.0)).alias("mrr"))
     )
-    first = monthly.filter(pl.col("mrr") > 0).group_by("account_id").agg(pl.col("month").min().alias("first"))
-    grid = (
-        first.with_columns(pl.date_ranges(pl.col("first"), pl.lit(as_of), interval="1mo").alias("month"))
-        .explode("month")
-        .select("account_id", "month")
+    paid = (
+        monthly.filter(pl.col("mrr") > 0)
+        .group_by("account_id")
+        .agg(pl.col("month").min().alias("first"), pl.col("month").max().alias("last"))
     )
-    paid = pl.col("mrr").fill_null(0.0) > 0
-    # a paid month after this one (before or in the as-of month): a $0 month between is a pause
-    paid_later = paid.reverse().cum_max().reverse().shift(-1, fill_value=False)
+    same = pl.col("account_id") == pl.col("account_id").shift(1)
+    contiguous = same & (plus_months(pl.col("month").shift(1), pl.lit(1)) == pl.col("month"))
     return (
-        grid.join(monthly, on=["account_id", "month"], how="left")
+        monthly.join(paid, on="account_id", how="inner")
+        .filter(pl.col("month") >= pl.col("first"))  # from the first paid month on
         .sort("account_id", "month")
-        .with_columns(paid_later.over("account_id").alias("paid_later"))
+        .with_columns(contiguous.fill_null(False).alias("contiguous"))
         .with_columns(
-            # a month of $0 lines only, with a paid month after it, keeps the MRR of the month before
-            # (forward: several in a row); $0 lines with none after are a free plan: 0
-            pl.when(pl.col("only_zero").fill_null(False) & pl.col("paid_later"))
+            # a month of $0 lines only, before a later paid month, keeps the MRR of the month before
+            # (forward: several in a row; only from a contiguous month of the same account); $0 lines
+            # with no paid month after them are a free plan: 0
+            pl.when(pl.col("only_zero") & (pl.col("month") < pl.col("last")) & pl.col("contiguous"))
             .then(None)
-            .otherwise(pl.col("mrr").fill_null(0.0))
+            .otherwise(pl.col("mrr"))
             .forward_fill()
-            .over("account_id")
-            .fill_null(0.0)
-            .alias("mrr")
+            .alias("mrr"),
+            (pl.col("month") == pl.col("first")).alias("first_paid"),
         )
-        .select("account_id", "month", "mrr")
+        .select("account_id", "month", "mrr", "contiguous", "first_paid")
         .collect()
     )
 
 
-def derive_movements(lines: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """revenue_movements rows (in the table's column order) from lines with their periods."""
-    series = monthly_revenue(lines, as_of)
-    previous = pl.col("mrr").shift(1, fill_value=0.0).over("account_id")
-    had_revenue = (pl.col("mrr") > 0).cast(pl.Int32).cum_sum().over("account_id")
-    movements = series.with_columns(previous.alias("before"), had_revenue.alias("months_with_revenue")).with_columns(
-        pl.when((pl.col("before") == 0) & (pl.col("mrr") > 0) & (pl.col("months_with_revenue") == 1))
+def _kind(before: pl.Expr, after: pl.Expr, first_paid: pl.Expr) -> pl.Expr:
+    return (
+        pl.when((before == 0) & (after > 0) & first_paid)
         .then(pl.lit("new"))
-        .when((pl.col("before") == 0) & (pl.col("mrr") > 0))
+        .when((before == 0) & (after > 0))
         .then(pl.lit("reactivation"))
-        .when((pl.col("before") > 0) & (pl.col("mrr") == 0))
+        .when((before > 0) & (after == 0))
         .then(pl.lit("churn"))
-        .when(pl.col("mrr") > pl.col("before"))
+        .when(after > before)
         .then(pl.lit("expansion"))
-        .when(pl.col("mrr") < pl.col("before"))
+        .when(after < before)
         .then(pl.lit("contraction"))
-        .alias("kind"),
+    )
+
+
+def derive_movements(lines: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """revenue_movements rows (in the table's column order) from lines with their periods: at each
+    month with lines, the change from the month before (0 after a month without lines), and a churn
+    in the month after a month with lines that the next month has none (up to the as-of month)."""
+    series = monthly_revenue(lines, as_of)
+    before = pl.when(pl.col("contiguous")).then(pl.col("mrr").shift(1)).otherwise(0.0)
+    at_lines = series.with_columns(before.alias("before")).select(
+        "account_id",
+        "month",
+        _kind(pl.col("before"), pl.col("mrr"), pl.col("first_paid")).alias("kind"),
         (pl.col("mrr") - pl.col("before")).round(2).alias("mrr_change"),
     )
+    following = plus_months(pl.col("month"), pl.lit(1))
+    continues = (pl.col("account_id").shift(-1) == pl.col("account_id")) & (pl.col("month").shift(-1) == following)
+    gaps = series.filter((pl.col("mrr") > 0) & (following <= as_of) & ~continues.fill_null(False)).select(
+        "account_id", following.alias("month"), pl.lit("churn").alias("kind"), (-pl.col("mrr")).alias("mrr_change")
+    )
     return (
-        movements.filter(pl.col("kind").is_not_null() & (pl.col("mrr_change") != 0))
+        pl.concat([at_lines, gaps])
+        .filter(pl.col("kind").is_not_null() & (pl.col("mrr_change") != 0))
+        .sort("account_id", "month")
         .with_columns(
             pl.lit(BOOKED_BY).alias("booked_by"),
             pl.lit(None, dtype=pl.String).alias("rep_id"),
