@@ -232,3 +232,15 @@ def test_synonyms_are_all_different_within_a_table() -> None:
     for table, columns in SYNONYMS.items():
         names = [fold(name) for names in columns.values() for name in names]
         assert len(names) == len(set(names)), table
+
+
+def test_the_column_names_table_in_the_docs_is_the_code_s() -> None:
+    """docs/import.md lists every name SYNONYMS knows, in a row of its column."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "import.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    for table, names in SYNONYMS.items():
+        for column, synonyms in names.items():
+            listed = [line for line in rows if line.startswith(f"| `{column}` |")]
+            assert any(all(f"`{n}`" in line for n in synonyms) for line in listed), (table, column)

@@ -104,7 +104,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "billing cycle",
             "term",
         ),
-        "interval_count": ("plan interval count", "billing period", "interval count", "billing period count"),
+        "interval_count": ("plan interval count", "billing period", "billing period count"),
         "currency": ("currency code", "invoice currency", "currency iso code"),
         "transaction_id": (
             "id",
@@ -144,7 +144,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "account",
         ),
         "name": ("account name", "company name", "company", "customer name", "client name", "description"),
-        "region": ("country", "country/region", "billing country", "region", "billing country code", "geo"),
+        "region": ("country", "country/region", "billing country", "billing country code", "geo"),
         "created_on": (
             "created",
             "created date",
