@@ -118,6 +118,17 @@ def test_a_service_period_by_dates(tmp_path: Path) -> None:
     ]
 
 
+def test_plans_that_look_annual_without_a_period_are_pointed_out(tmp_path: Path) -> None:
+    invoices = "customer,date,amount\nC1,2023-03-10,1200\nC1,2024-03-12,1200\nC1,2025-03-09,1200\n"
+    invoices += "C2,2025-01-05,300\nC2,2025-04-05,300\n"
+    result = imported(tmp_path, {"invoices.csv": invoices})
+    assert (
+        "billed about once a year (1 account) and once a quarter (1 account) with no period given: each invoice "
+        "counts in its own month and the account churns until the next; give an interval column (annual, "
+        "quarterly) or the service period (docs/import.md, Transactions)"
+    ) in result.summary
+
+
 def test_an_unknown_interval_is_a_problem(tmp_path: Path) -> None:
     with pytest.raises(ImportProblems) as caught:
         imported(tmp_path, {"orders.csv": "customer,date,amount,interval\nC1,2024-01-01,5,fortnightly\n"})

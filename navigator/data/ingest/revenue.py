@@ -78,6 +78,7 @@ def from_transactions(checked: Checked, options: RevenueOptions) -> Revenue:
     lines = transactions.with_periods(lines, problems)
     if problems:
         raise ImportProblems(problems)
+    notes.extend(_unspread_plans(lines))
     spread = lines.filter(pl.col("months") > 1)
     if spread.height:
         notes.append(
@@ -100,6 +101,34 @@ def from_transactions(checked: Checked, options: RevenueOptions) -> Revenue:
     movements = transactions.derive_movements(lines, month)
     dated = lines.select("account_id", "date", "name")
     return Revenue(movements, transactions.stored(lines), month, dated, aside, notes, book)
+
+
+def _unspread_plans(lines: pl.DataFrame) -> list[str]:
+    """A note when accounts look billed once a year or a quarter but no period says so: each of their
+    invoices would count in one month and the account churn until the next."""
+    bare = lines.filter(pl.col("interval").is_null() & pl.col("period_end").is_null() & (pl.col("amount") > 0))
+    gaps = (
+        bare.select("account_id", (pl.col("date").dt.year() * 12 + pl.col("date").dt.month()).alias("m"))
+        .unique()
+        .sort("account_id", "m")
+        .group_by("account_id")
+        .agg(pl.col("m").diff().drop_nulls().alias("gaps"))
+        .filter(pl.col("gaps").list.len() > 0)
+    )
+    yearly = gaps.filter(pl.col("gaps").list.eval(pl.element().is_between(11, 13)).list.all()).height
+    quarterly = gaps.filter(pl.col("gaps").list.eval(pl.element() == 3).list.all()).height
+    if not yearly and not quarterly:
+        return []
+    parts = [
+        f"{how} ({n:,} account{'s' * (n != 1)})"
+        for n, how in ((yearly, "once a year"), (quarterly, "once a quarter"))
+        if n
+    ]
+    return [
+        f"billed about {' and '.join(parts)} with no period given: each invoice counts in its own month and the "
+        "account churns until the next; give an interval column (annual, quarterly) or the service period "
+        "(docs/import.md, Transactions)"
+    ]
 
 
 def from_movements(checked: Checked, options: RevenueOptions) -> Revenue:
