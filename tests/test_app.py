@@ -140,7 +140,7 @@ async def test_help_lists_every_binding_and_metric_definition(db) -> None:
         for binding in app.BINDINGS:
             assert binding.description in text  # type: ignore[union-attr]
         assert "`?`" in text and "`[`" in text
-        assert "NRR" in text and "(start MRR + expansion − contraction − churn) / start MRR" in text
+        assert "NRR" in text and "MRR now of the accounts active 12 months ago / their MRR then" in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

@@ -36,7 +36,8 @@ from navigator.data.schema import ALL_TABLES, IMPORT_ONLY_TABLES, SCHEMA_VERSION
 # the waves run one after the other; the steps of one wave only read what earlier waves made,
 # so they may run concurrently (longest first). 00_setup (macros) runs on every connection.
 SETUP = "00_setup"
-# Every table but the ones only an import fills (the sample's revenue is movements, not invoices).
+# The tables the generator fills: every one but those only an import fills (the sample's revenue is
+# movements, not invoices; those tables are there, empty).
 GENERATED_TABLES = tuple(table for table in ALL_TABLES if table not in IMPORT_ONLY_TABLES)
 WAVES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("01_dimensions", "markets, teams and reps"),),
@@ -156,7 +157,7 @@ def generate(
             },
         )
         try:
-            create_schema(conn, GENERATED_TABLES)
+            create_schema(conn)  # every table, the import-only ones empty
             _build(conn, params, None if progress is None else lambda f, label: progress(f * BUILD_SHARE, label))
             counts = {
                 table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]
