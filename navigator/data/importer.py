@@ -127,6 +127,7 @@ def run_import(
                 summary.append(
                     "the previous file's transactions are left out: revenue_movements no longer come from them"
                 )
+            loaded = {name: tables[name].height for name in ALL_TABLES if name in tables}
             kept = build(target, old, tables, meta, report, guard, drop)
         except BaseException as exc:
             if guard.received and not guard.swapped and not isinstance(exc, NavigatorError):
@@ -135,7 +136,6 @@ def run_import(
     if guard.received:
         name = signal.Signals(guard.received[0]).name
         notes.append(f"{name} arrived after the new file was in place: the import is complete")
-    loaded = {name: tables[name].height for name in ALL_TABLES if name in tables}
     sources = dict(incoming.sources)
     if TRANSACTIONS in sources:
         sources["revenue_movements"] = sources[TRANSACTIONS]
@@ -149,7 +149,7 @@ def run_import(
         sources={name: sources.get(name, []) for name in loaded},
         kept=kept,
         as_of=month,
-        transactions=tables[TRANSACTIONS].height if TRANSACTIONS in tables else None,
+        transactions=loaded.get(TRANSACTIONS),
         notes=notes,
         summary=summary,
         set_aside=aside.lines(),

@@ -65,11 +65,11 @@ def check_table(spec: TableSpec, parts: list[Part], problems: Problems, options:
         columns: dict[str, pl.Series] = {}
         for column, duck_type in spec.types.items():
             if column not in frame.columns:
-                columns[column] = pl.Series(column, [None] * frame.height, dtype=POLARS_TYPES[duck_type])
+                columns[column] = pl.repeat(None, frame.height, dtype=POLARS_TYPES[duck_type], eager=True).alias(column)
                 # a missing required column is reported once, not once a row; a defaulted one is
                 # filled after the checks
                 skipped = column in part.absent or column in part.defaulted
-                columns[bad_column(column)] = pl.Series(bad_column(column), [skipped] * frame.height)
+                columns[bad_column(column)] = pl.repeat(skipped, frame.height, eager=True).alias(bad_column(column))
                 continue
             raw = frame[column]
             parsed = parse_column(
@@ -101,7 +101,7 @@ def check_table(spec: TableSpec, parts: list[Part], problems: Problems, options:
                     (
                         parsed.expected
                         if parsed.expected is not None
-                        else pl.Series([EXPECTED_TYPE[duck_type]] * frame.height)
+                        else pl.repeat(EXPECTED_TYPE[duck_type], frame.height, eager=True)
                     ).alias("expected"),
                 )
                 report(problems, failing.filter(listed), column, pl.col("expected"), lambda r: show_value(r["raw"]))
@@ -109,7 +109,7 @@ def check_table(spec: TableSpec, parts: list[Part], problems: Problems, options:
             columns[ROW_HASH] = part.row_hash
         typed = pl.DataFrame(columns).with_columns(
             pl.int_range(1, frame.height + 1).alias(ROW),
-            pl.lit(part.file).alias(FILE),
+            pl.lit(part.file, dtype=pl.Categorical).alias(FILE),  # one string a file, not a row
             pl.lit(part.number).alias(NUMBER),
         )
         typed_parts.append(typed)

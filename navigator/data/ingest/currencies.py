@@ -43,7 +43,7 @@ def load_rates(path: Path) -> Rates:
     month = (
         parse_dates(raw[columns["month"]].str.strip_chars(), month=True).values.dt.month_start()
         if "month" in columns
-        else pl.Series([None] * raw.height, dtype=pl.Date)
+        else pl.repeat(None, raw.height, dtype=pl.Date, eager=True)
     )
     for index, (code, value) in enumerate(zip(currency, rate, strict=True), start=1):
         if not code or value is None or value <= 0:

@@ -150,7 +150,7 @@ def build(
 ) -> list[str]:
     """Write the new database beside `target` and rename it over `target`; returns the tables kept.
     With `meta` None the old file's `meta` is kept as it is (a refresh); the old file's tables in
-    `drop` are left out."""
+    `drop` are left out. `tables` is emptied as they are written (their frames freed)."""
     tmp, spill = temp_paths(target)
     wal = tmp.with_name(tmp.name + ".wal")
     for path in (tmp, wal, spill):
@@ -164,7 +164,8 @@ def build(
         try:
             conn.execute("SET enable_progress_bar = false")
             catalog = _ident(str(conn.execute("SELECT current_database()").fetchone()[0]))  # type: ignore[index]
-            replaced = set(tables) | {"meta"}
+            replaced_now = set(tables)  # (emptied as they are written, below)
+            replaced = replaced_now | {"meta"}
             copy_rows = (
                 sum(n for (s, t), n in old.row_counts.items() if not (s == "main" and t in replaced)) if old else 0
             )
@@ -205,8 +206,9 @@ def build(
                 finally:
                     conn.unregister("incoming")
                 done += frame.height
+                del frame, tables[name]  # written: its memory is DuckDB's now
             if meta is not None:
-                _write_meta(conn, meta, "meta" in (old.navigator_tables if old else set()) or "meta" in tables)
+                _write_meta(conn, meta, "meta" in (old.navigator_tables if old else set()) or "meta" in replaced_now)
             # The summary tables the dashboard reads, built from what the file now holds.
             rollups.build_rollups(conn, progress=lambda f, label: progress(0.9 + 0.08 * f, label))
             progress(0.98, "saving")

@@ -77,7 +77,7 @@ def parse_column(
     dtype = raw.dtype
     parsed: Parsed | None = None
     if dtype == pl.Null:
-        values = pl.Series(raw.name, [None] * len(raw), dtype=target)
+        values = pl.repeat(None, len(raw), dtype=target, eager=True).alias(raw.name)
     elif duck_type == "VARCHAR":
         values = raw if dtype == pl.String else raw.cast(pl.String)
     elif dtype == pl.String:
@@ -105,7 +105,7 @@ def parse_column(
         naive = raw.dt.replace_time_zone(None) if dtype.time_zone else raw
         keep = pl.lit(True) if any_time else naive.dt.time() == dt.time(0)
         values = pl.select(pl.when(keep).then(naive.dt.date()).otherwise(None)).to_series()
-        parsed = Parsed(values, values, pl.Series([EXPECTED_TYPE["DATE"] + WITH_A_TIME] * len(raw)))
+        parsed = Parsed(values, values, pl.repeat(EXPECTED_TYPE["DATE"] + WITH_A_TIME, len(raw), eager=True))
     elif duck_type == "TIMESTAMP" and isinstance(dtype, pl.Datetime):
         values = raw.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if dtype.time_zone else raw
         values = values.cast(pl.Datetime("us"))
@@ -194,7 +194,7 @@ def parse_dates(
         ).to_series()
         text = pl.select(pl.when(fast.is_null()).then(text)).to_series().rename(text.name)
     day, time = _split_time(text)
-    values = pl.Series(text.name, [None] * len(text), dtype=pl.Date)
+    values = pl.repeat(None, len(text), dtype=pl.Date, eager=True).alias(text.name)
     if date_format:
         values = values.fill_null(text.str.to_date(date_format, strict=False))
         values = values.fill_null(text.str.to_datetime(date_format, strict=False).dt.date())
@@ -249,7 +249,7 @@ def parse_dates(
     values = pl.select(pl.when(given).then(values)).to_series().rename(text.name)
     expected = None
     if month:
-        expected = pl.Series([MONTH_EXPECTED] * len(text))
+        expected = pl.repeat(MONTH_EXPECTED, len(text), eager=True)
     elif not any_time and time.is_not_null().any():
         expected = _when(time.is_not_null(), EXPECTED_TYPE["DATE"] + WITH_A_TIME, EXPECTED_TYPE["DATE"])
     return Parsed(values, values, expected, problem, example, silent, notes)
@@ -264,7 +264,7 @@ def _split_time(text: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def _parse_datetimes(text: pl.Series) -> pl.Series:
-    values = pl.Series(text.name, [None] * len(text), dtype=pl.Datetime("us"))
+    values = pl.repeat(None, len(text), dtype=pl.Datetime("us"), eager=True).alias(text.name)
     for fmt in _DATETIME_FORMATS:
         values = values.fill_null(text.str.to_datetime(fmt, strict=False, time_unit="us"))
     date_only = text.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
@@ -316,8 +316,11 @@ def parse_amounts(text: pl.Series, decimal_comma: bool = False) -> Parsed:
     ok = valid.fill_null(False) & (opened == closed)
     values = pl.select(pl.when(ok & number.is_finite()).then(number)).to_series()
     currencies = pl.select(pl.coalesce(field_("c1"), field_("c2")).str.to_uppercase()).to_series()
+    # the reason, for the values given that did not parse (null elsewhere: a million rows of it is memory)
     expected = pl.select(
-        pl.when(ok & number.is_infinite())
+        pl.when(text.is_null() | (ok & number.is_finite()))
+        .then(None)
+        .when(ok & number.is_infinite())
         .then(pl.lit(TOO_BIG))
         .when(other.fill_null(False) & ~valid.fill_null(False))
         .then(pl.lit(EXPECTED_TYPE["DOUBLE"] + hint))
