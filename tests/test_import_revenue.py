@@ -120,7 +120,8 @@ def test_a_service_period_by_dates(tmp_path: Path) -> None:
 
 def test_plans_that_look_annual_without_a_period_are_pointed_out(tmp_path: Path) -> None:
     invoices = "customer,date,amount\nC1,2023-03-10,1200\nC1,2024-03-12,1200\nC1,2025-03-09,1200\n"
-    invoices += "C2,2025-01-05,300\nC2,2025-04-05,300\n"
+    invoices += "C2,2025-01-05,300\nC2,2025-04-05,300\nC2,2025-07-05,310\n"
+    invoices += "C3,2024-01-05,20\nC3,2025-01-05,80\n"  # two orders a year apart: not a plan
     result = imported(tmp_path, {"invoices.csv": invoices})
     assert (
         "billed about once a year (1 account) and once a quarter (1 account) with no period given: each invoice "

@@ -107,13 +107,17 @@ def _unspread_plans(lines: pl.DataFrame) -> list[str]:
     """A note when accounts look billed once a year or a quarter but no period says so: each of their
     invoices would count in one month and the account churn until the next."""
     bare = lines.filter(pl.col("interval").is_null() & pl.col("period_end").is_null() & (pl.col("amount") > 0))
+    # three invoices or more, of about the same amount, a year (or a quarter) apart each time
     gaps = (
-        bare.select("account_id", (pl.col("date").dt.year() * 12 + pl.col("date").dt.month()).alias("m"))
-        .unique()
+        bare.group_by("account_id", (pl.col("date").dt.year() * 12 + pl.col("date").dt.month()).alias("m"))
+        .agg(pl.col("amount").sum())
         .sort("account_id", "m")
         .group_by("account_id")
-        .agg(pl.col("m").diff().drop_nulls().alias("gaps"))
-        .filter(pl.col("gaps").list.len() > 0)
+        .agg(
+            pl.col("m").diff().drop_nulls().alias("gaps"),
+            (pl.col("amount").max() / pl.col("amount").min()).alias("spread"),
+        )
+        .filter((pl.col("gaps").list.len() >= 2) & (pl.col("spread") <= 1.25))
     )
     yearly = gaps.filter(pl.col("gaps").list.eval(pl.element().is_between(11, 13)).list.all()).height
     quarterly = gaps.filter(pl.col("gaps").list.eval(pl.element() == 3).list.all()).height
