@@ -40,3 +40,21 @@ def test_benchmark_smoke_run_writes_every_figure(tmp_path: Path) -> None:
         assert row["measured"] is not None, row  # measured, whatever the time
         assert row["target"], row
     assert "Speed at scale" in result.stdout and "first frame" in result.stdout
+
+
+def test_import_benchmark_smoke_run(tmp_path: Path) -> None:
+    """benchmarks/import_orders.py on a small order log: it imports with no options and measures."""
+    out = tmp_path / "import.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "import_orders.py"), "--rows", "3000", "--out", str(out),
+         "--data", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["rows"] == 3000
+    run = document["runs"][0]
+    assert run["wall_seconds"] > 0 and run["peak_rss_mb"] > 50
+    head = (tmp_path / "orders-3000.csv").read_text(encoding="utf-8").splitlines()[:2]
+    assert head[0] == "customer_id,date,quantity,amount" and head[1].split(",")[1].isdigit()  # YYYYMMDD
+    assert "  transactions           3,000 rows" in result.stdout
