@@ -74,6 +74,11 @@ def test_ambiguous_dates_are_one_problem_naming_the_choice() -> None:
     assert dates(["03/04/2024"], date_format="%d/%m/%Y") == [D(2024, 4, 3)]
     assert dates(["03/04/2024"], date_format="%m/%d/%Y") == [D(2024, 3, 4)]
     assert dates(["5 Jan 2024", "2024-02-01"], date_format="%d %b %Y") == [D(2024, 1, 5), D(2024, 2, 1)]
+    wrong = parse_dates(pl.Series(["Jan 5th"]), date_format="%d %b %Y")
+    assert wrong.values.to_list() == [None] and wrong.expected is not None
+    assert wrong.expected[0] == (
+        "expected a date written %d %b %Y (--date-format), or YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD or DD.MM.YYYY"
+    )
 
 
 def test_month_columns() -> None:

@@ -26,6 +26,7 @@ POLARS_TYPES: dict[str, Any] = {
 }
 
 DATE_FORMATS_SHOWN = "YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD or DD.MM.YYYY; --date-format for others"
+# (a date that is none of these: with --date-format, the message names the format given)
 EXPECTED_TYPE = {
     "VARCHAR": "expected text",
     "DATE": f"expected a date ({DATE_FORMATS_SHOWN})",
@@ -250,6 +251,9 @@ def parse_dates(
     expected = None
     if month:
         expected = pl.repeat(MONTH_EXPECTED, len(text), eager=True)
+    elif date_format:
+        written = f"expected a date written {date_format} (--date-format), or {DATE_FORMATS_SHOWN.split(';')[0]}"
+        expected = pl.repeat(written, len(text), eager=True)
     elif not any_time and time.is_not_null().any():
         expected = _when(time.is_not_null(), EXPECTED_TYPE["DATE"] + WITH_A_TIME, EXPECTED_TYPE["DATE"])
     return Parsed(values, values, expected, problem, example, silent, notes)
