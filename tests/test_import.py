@@ -387,7 +387,7 @@ def test_problems_are_grouped_and_capped(tmp_path: Path, navigator) -> None:
     assert len(run.lines) == 1 + 20 + 1
     assert run.lines[1].startswith("  the new database: would lack")
     assert run.lines[3] == "  nps01.csv: column score: expected a whole number: 2 rows (row 1 'x'; row 2 'y')"
-    assert run.lines[-1] == "  ... and 7 more (file, column, reason)s with 14 problems"
+    assert run.lines[-1] == "  ... and 14 more problems, in 7 more groups of file, column and reason"
 
 
 def test_cross_column_rules_and_allowed_values(tmp_path: Path, navigator) -> None:

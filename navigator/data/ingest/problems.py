@@ -121,8 +121,8 @@ class Problems:
             rest = ordered[SHOW_AT_MOST:]
             rows = sum(group.count for group in rest)
             lines.append(
-                f"... and {len(rest):,} more (file, column, reason){'s' if len(rest) != 1 else ''}"
-                f" with {rows:,} problem{'s' if rows != 1 else ''}"
+                f"... and {rows:,} more problem{'s' * (rows != 1)}, in {len(rest):,} more group"
+                f"{'s' * (len(rest) != 1)} of file, column and reason"
             )
         return lines
 
