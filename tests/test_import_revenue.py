@@ -444,3 +444,23 @@ async def test_the_status_line_and_the_report_say_how_many_rows_were_set_aside(t
     pack = CliRunner().invoke(cli, ["report", "--db", "out.duckdb", "--format", "json"])
     assert pack.exit_code == 0
     assert "navigator: note: 2 rows set aside at import: not counted" in pack.output
+
+
+def test_revenue_movements_imported_directly_leave_the_old_transactions_out(tmp_path: Path) -> None:
+    imported(tmp_path, {"orders.csv": "customer,date,amount\nA1,2025-01-05,100\nA1,2025-02-05,100\n"})
+    result = imported(tmp_path, {"revenue_movements.csv": HEADER + "A1,2025-01,new,100,sales\n"})
+    assert "the previous file's transactions are left out: revenue_movements no longer come from them" in result.summary
+    conn = duckdb.connect("out.duckdb", read_only=True)
+    tables = {row[0] for row in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    conn.close()
+    assert "transactions" not in tables and "revenue_derived_from" not in meta
+    # the accounts made from the first import's revenue are made again from this one's
+    assert meta["accounts_derived_from"] == "revenue"
+    # a CRM export replaces the accounts made from the revenue
+    crm = imported(tmp_path, {"accounts.csv": "Account ID,Account Name,Billing Country\nA1,Acme,Israel\n"})
+    assert crm.loaded == {"accounts": 1}
+    conn = duckdb.connect("out.duckdb", read_only=True)
+    assert conn.execute("SELECT name, region, segment FROM accounts").fetchall() == [("Acme", "Israel", "unknown")]
+    assert conn.execute("SELECT value FROM meta WHERE key = 'accounts_derived_from'").fetchall() == []
+    conn.close()
