@@ -6,6 +6,8 @@ No Textual, no DuckDB: arrays and Polars frames in, numbers and frames out (docs
   (frequency = repeat purchase days, recency, T, monetary_value; time in weeks).
 - `bgnbd`: the BG/NBD model of repeat purchases (Fader, Hardie & Lee 2005a).
 - `gamma_gamma`: the Gamma-Gamma model of spend per purchase (Fader, Hardie & Lee 2005b).
+- `customer_value`: both together: expected purchases and revenue per customer over the next
+  months, customer equity, and the holdout check.
 - `simulate`: the models' generative processes, for tests and benchmarks.
 
 Importing this package imports nothing heavy: the names below load their module on first use,
@@ -27,6 +29,10 @@ _EXPORTS = {
     "fit_bgnbd": "bgnbd",
     "GammaGammaFit": "gamma_gamma",
     "fit_gamma_gamma": "gamma_gamma",
+    "CustomerValue": "customer_value",
+    "HoldoutCheck": "customer_value",
+    "value_customers": "customer_value",
+    "holdout_check": "customer_value",
 }
 
 __all__ = sorted(_EXPORTS)
