@@ -204,7 +204,7 @@ def test_agrees_with_lifetimes() -> None:
 
 def test_parameter_recovery_over_ten_simulated_sets() -> None:
     """20,000 customers acquired over 18 months, observed to its end, 10 seeded sets: the mean of
-    each parameter within 5% of the truth. One set alone varies by ~2% in r and alpha and by
+    each parameter within 5% of the truth. One set alone varies by ~2-4% in r and alpha and by
     ~4-7% in a and b; each fit's standard errors must cover the truth (within 4 of them)."""
     fits = []
     for seed in range(10):
@@ -240,13 +240,13 @@ def test_too_little_data_is_no_model_with_the_reason() -> None:
     T = rng.uniform(0, 78, 5000)
     x, t_x = simulate_summary(T, **CDNOW_LIKE, rng=rng)
 
-    few = fit_bgnbd(x[:900], t_x[:900], T[:900])
-    assert few == NoModel("BG/NBD: 900 customers, fewer than the 1,000 the model needs.")
+    few = fit_bgnbd(x[:400], t_x[:400], T[:400])
+    assert few == NoModel("BG/NBD: 400 customers, fewer than the 500 the model needs.")
 
     one_off = np.where(np.arange(5000) < 250, x, 0)
     no_repeat = fit_bgnbd(one_off, np.where(one_off > 0, t_x, 0.0), T)
     assert isinstance(no_repeat, NoModel)
-    assert no_repeat.reason.startswith(f"BG/NBD: {int((one_off > 0).sum())} customers bought again, fewer than the 300")
+    assert no_repeat.reason.startswith(f"BG/NBD: {int((one_off > 0).sum())} customers bought again, fewer than the 200")
 
     short = fit_bgnbd(x, np.minimum(t_x, T / 4), T / 4)
     assert isinstance(short, NoModel)

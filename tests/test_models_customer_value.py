@@ -122,9 +122,9 @@ def test_the_cut_off_leaves_later_orders_out(orders: pl.DataFrame) -> None:
 
 
 def test_too_little_data_is_no_model(orders: pl.DataFrame) -> None:
-    few = orders.filter(pl.col("account_id") < "C00500")
+    few = orders.filter(pl.col("account_id") < "C00400")
     result = value_customers(few, cut_off=END)
-    assert result == NoModel("BG/NBD: 500 customers, fewer than the 1,000 the model needs.")
+    assert result == NoModel("BG/NBD: 400 customers, fewer than the 500 the model needs.")
     short = value_customers(orders.filter(pl.col("date") <= dt.date(2025, 3, 31)), cut_off=dt.date(2025, 3, 31))
     assert isinstance(short, NoModel) and "days of history" in short.reason
     assert isinstance(value_customers(orders.clear(), cut_off=END), NoModel)

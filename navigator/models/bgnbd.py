@@ -32,14 +32,14 @@ from navigator.models.maximum_likelihood import (
 MODEL = "BG/NBD"
 PARAMETERS = ("r", "alpha", "a", "b")
 
-# The minimums below which fit_bgnbd returns NoModel (docs/models.md, "Minimums", measured with
-# benchmarks/clv_fit.py --minimums on data simulated from CDNOW-like parameters). With 1,000
-# customers (~400 of them repeat buyers) and half a year of history, the fitted model's 12-month
-# forecast of the total lies within about -20%..+25% of the true model's (5th-95th percentile);
-# with 500 customers and that history, within -30%..+35%: too loose to show as a figure.
-MIN_CUSTOMERS = 1_000
-# Dropout (a, b) is learnt only from repeat buyers who fell silent.
-MIN_REPEAT_CUSTOMERS = 300
+# The minimums below which fit_bgnbd returns NoModel (docs/models.md, "Minimums": the study of
+# benchmarks/clv_fit.py --minimums on data simulated from CDNOW-like parameters). Dropout (a, b)
+# is learnt only from repeat buyers who fell silent: with at least 200 of them over half a year
+# or more, a fit's 12-month forecast of the total stayed within about -20%..+25% of the true
+# model's (5th-95th percentile); 500 customers over half a year (130 repeat buyers) gave
+# -31%..+35%, too loose to show as a figure.
+MIN_CUSTOMERS = 500
+MIN_REPEAT_CUSTOMERS = 200
 # Silence means "gone" only against a customer's usual gap between purchases, months for most
 # retail buyers; with less than half a year a 12-month forecast extrapolates over twice the history.
 MIN_HISTORY_WEEKS = 26.0

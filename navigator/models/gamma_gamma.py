@@ -26,8 +26,8 @@ from navigator.models.maximum_likelihood import NoModel, Objective, group_identi
 MODEL = "Gamma-Gamma"
 PARAMETERS = ("p", "q", "v")
 
-# With 200 repeat buyers the population's mean spend p v / (q - 1) comes out within about +-7%
-# of the truth (5th-95th percentile, CDNOW-like parameters); with 100, one fit in ten finds no
+# With 200 repeat buyers the population's mean spend p v / (q - 1) came out within about +-9% of
+# the truth (5th-95th percentile, CDNOW-like parameters); with 100, one fit in twelve found no
 # model at all (docs/models.md, "Minimums"; benchmarks/clv_fit.py --minimums).
 MIN_REPEAT_CUSTOMERS = 200
 
