@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -34,11 +35,14 @@ def test_the_fit_benchmark_runs_and_writes_every_figure(tmp_path: Path) -> None:
     assert size["customers"] == 3000 and size["orders"] > 3000
     for timing in ("orders_to_value_cold", "summary", "bgnbd_fit", "gamma_gamma_fit", "holdout_check"):
         assert size["navigator_median"][timing] > 0, timing
-    for timing in ("summary", "bgnbd_fit", "gamma_gamma_fit"):
-        assert size["lifetimes_median"][timing] > 0, timing
     assert set(size["fit"]["bgnbd"]) == {"r", "alpha", "a", "b"}
     assert size["fit"]["customer_equity_12m"] > 0
-    # the CDNOW sample, fitted as in the paper
-    assert round(document["cdnow"]["bgnbd"]["r"], 3) == 0.243
-    assert document["cdnow"]["holdout_actual_repeat_purchase_days"] > 0
-    assert "BG/NBD + Gamma-Gamma" in result.stdout and "CDNOW" in result.stdout
+    assert "BG/NBD + Gamma-Gamma" in result.stdout
+    if importlib.util.find_spec("lifetimes") is None:  # as in CI: the oracle extra is not installed
+        assert "lifetimes_median" not in size and document["cdnow"] is None
+        assert "lifetimes is not installed" in result.stdout
+    else:
+        for timing in ("summary", "bgnbd_fit", "gamma_gamma_fit"):
+            assert size["lifetimes_median"][timing] > 0, timing
+        assert round(document["cdnow"]["bgnbd"]["r"], 3) == 0.243  # the CDNOW sample, fitted as in the paper
+        assert "CDNOW" in result.stdout

@@ -1,17 +1,15 @@
-"""navigator.models.customer_summary: orders to the lifetimes summary, checked by hand, against the
-published CDNOW summary, and against lifetimes' own summary_data_from_transaction_data."""
+"""navigator.models.customer_summary: orders to the lifetimes summary, checked by hand. (Against the
+published CDNOW summary and lifetimes' own summary_data_from_transaction_data:
+tests/oracle_lifetimes.py.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import polars as pl
 import pytest
-from cdnow import CALIBRATION_END, cdnow_orders, cdnow_published_summary
 
 from navigator.models.customer_summary import calibration_and_holdout, customer_summary
-from navigator.models.simulate import simulate_orders
 
 D = dt.date
 
@@ -89,51 +87,3 @@ def test_calibration_and_holdout_by_hand() -> None:
     assert rows["A"]["duration_holdout"] == pytest.approx(26 / 7)
     with pytest.raises(ValueError, match="must come after"):
         calibration_and_holdout(hand_orders(), calibration_end=D(2026, 2, 5), observation_end=D(2026, 2, 5))
-
-
-def test_cdnow_summary_matches_the_published_one() -> None:
-    """The paper's calibration summary, rebuilt from its raw orders (published to 2 decimals)."""
-    summary = customer_summary(cdnow_orders(), cut_off=CALIBRATION_END)
-    published = cdnow_published_summary()
-    joined = summary.join(published, on="account_id", how="full", coalesce=True)
-    assert summary.height == published.height == joined.height == 2357
-    assert (joined["frequency"] == joined["x"]).all()
-    assert (joined["recency"] - joined["t_x"]).abs().max() <= 0.005 + 1e-9
-    assert (joined["T"] - joined["T_right"]).abs().max() <= 0.005 + 1e-9
-    assert (joined["monetary_value"].fill_null(0.0) - joined["zbar"]).abs().max() <= 0.005 + 1e-9
-
-
-def test_summary_matches_lifetimes_summary_data_from_transaction_data() -> None:
-    """Same convention as lifetimes with freq="D", freq_multiplier=7, on a simulated order log."""
-    from lifetimes.utils import summary_data_from_transaction_data
-
-    orders = simulate_orders(
-        3000,
-        start=D(2025, 1, 1),
-        end=D(2026, 6, 30),
-        r=0.5,
-        alpha=3.0,
-        a=0.8,
-        b=2.5,
-        p=6.0,
-        q=3.5,
-        v=15.0,
-        seed=3,
-    )
-    ours = customer_summary(orders, cut_off=D(2026, 6, 30))
-    theirs = summary_data_from_transaction_data(
-        orders.with_columns(pl.col("date").cast(pl.Datetime)).to_pandas(),
-        "account_id",
-        "date",
-        monetary_value_col="amount",
-        observation_period_end="2026-06-30",
-        freq="D",
-        freq_multiplier=7,
-    ).sort_index()
-    assert list(theirs.index) == ours["account_id"].to_list()
-    assert np.array_equal(theirs["frequency"].to_numpy(), ours["frequency"].to_numpy())
-    assert np.allclose(theirs["recency"].to_numpy(), ours["recency"].to_numpy(), rtol=0, atol=1e-12)
-    assert np.allclose(theirs["T"].to_numpy(), ours["T"].to_numpy(), rtol=0, atol=1e-12)
-    # lifetimes writes 0 where we write null (no repeat purchase, no mean)
-    assert np.allclose(theirs["monetary_value"].to_numpy(), ours["monetary_value"].fill_null(0.0).to_numpy())
-    assert ours["frequency"].sum() > 1000  # the log has repeat purchases to compare

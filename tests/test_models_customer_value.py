@@ -16,8 +16,6 @@ from navigator.models.gamma_gamma import GammaGammaFit
 from navigator.models.maximum_likelihood import NoModel
 from navigator.models.simulate import simulate_orders
 
-pytestmark = pytest.mark.filterwarnings("ignore:The 'mode.chained_assignment' option is deprecated")
-
 START, END = dt.date(2025, 1, 1), dt.date(2026, 6, 30)  # 18 months of orders
 TRUTH = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "v": 15.44}
 
@@ -81,21 +79,6 @@ def test_the_value_table_and_its_totals(value: CustomerValue, orders: pl.DataFra
     for fit in (model, value.spend_model):
         for name, fitted in fit.params.items():
             assert abs(fitted - TRUTH[name]) < 4 * fit.standard_errors[name], (name, fitted)
-
-
-def test_expected_revenue_agrees_with_lifetimes_at_the_same_parameters(value: CustomerValue) -> None:
-    import pandas as pd
-    from lifetimes import BetaGeoFitter, GammaGammaFitter
-
-    purchases, spend = BetaGeoFitter(), GammaGammaFitter()
-    purchases.params_ = pd.Series(value.purchases_model.params)
-    spend.params_ = pd.Series(value.spend_model.params)
-    customers = value.customers.filter(pl.col("frequency") > 0)
-    x, t_x, T, m = (customers[name].to_numpy() for name in ("frequency", "recency", "T", "monetary_value"))
-    theirs = purchases.conditional_expected_number_of_purchases_up_to_time(12 * WEEKS_PER_MONTH, x, t_x, T) * (
-        spend.conditional_expected_average_profit(pd.Series(x), pd.Series(m)).to_numpy()
-    )
-    assert customers["expected_revenue"].to_numpy() == pytest.approx(theirs, rel=1e-9)
 
 
 def test_discounting(orders: pl.DataFrame, value: CustomerValue) -> None:
