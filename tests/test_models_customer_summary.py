@@ -9,7 +9,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from navigator.models.customer_summary import calibration_and_holdout, customer_summary
+from navigator.models.customer_summary import calibration_and_holdout, customer_summary, first_purchase_day
 
 D = dt.date
 
@@ -87,3 +87,15 @@ def test_calibration_and_holdout_by_hand() -> None:
     assert rows["A"]["duration_holdout"] == pytest.approx(26 / 7)
     with pytest.raises(ValueError, match="must come after"):
         calibration_and_holdout(hand_orders(), calibration_end=D(2026, 2, 5), observation_end=D(2026, 2, 5))
+
+
+def test_the_history_starts_at_the_first_purchase_day() -> None:
+    """A credit, or a row with a null amount, before the first purchase does not start the history."""
+    earlier = pl.DataFrame(
+        [("E", D(2025, 12, 20), -3.0), ("F", D(2025, 12, 1), None)],
+        schema={"account_id": pl.String, "date": pl.Date, "amount": pl.Float64},
+        orient="row",
+    )
+    orders = pl.concat([earlier, hand_orders()])
+    assert first_purchase_day(orders, cut_off=D(2026, 1, 31)) == D(2026, 1, 1)
+    assert first_purchase_day(orders, cut_off=D(2025, 12, 31)) is None

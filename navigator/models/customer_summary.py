@@ -84,6 +84,21 @@ def calibration_and_holdout(
     )
 
 
+def first_purchase_day(
+    orders: pl.DataFrame | pl.LazyFrame,
+    *,
+    cut_off: dt.date,
+    customer: str = "account_id",
+    date: str = "date",
+    amount: str = "amount",
+) -> dt.date | None:
+    """The earliest purchase day on or before `cut_off` (None without one): where the history
+    starts. A credit or a row with nulls before it does not count."""
+    days = _purchase_days(orders, customer, date, amount).filter(pl.col("day") <= cut_off)
+    first: dt.date | None = days.select(pl.col("day").min()).collect().item()
+    return first
+
+
 def _purchase_days(orders: pl.DataFrame | pl.LazyFrame, customer: str, date: str, amount: str) -> pl.LazyFrame:
     """customer, day, value: one row a purchase day (orders of a day summed; net >= 0 only)."""
     return (

@@ -25,7 +25,13 @@ import polars as pl
 
 from navigator.models import bgnbd, gamma_gamma
 from navigator.models.bgnbd import BgNbdFit, fit_bgnbd
-from navigator.models.customer_summary import WEEKS_PER_MONTH, calibration_and_holdout, customer_summary
+from navigator.models.customer_summary import (
+    DAYS_PER_WEEK,
+    WEEKS_PER_MONTH,
+    calibration_and_holdout,
+    customer_summary,
+    first_purchase_day,
+)
 from navigator.models.gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from navigator.models.maximum_likelihood import NoModel, distinct_rows
 
@@ -175,7 +181,7 @@ def holdout_check(
     date: str = "date",
     amount: str = "amount",
 ) -> HoldoutCheck | NoModel:
-    """Fit on the first `calibration_share` of the history (first purchase day to `cut_off`),
+    """Fit on the first `calibration_share` of the history (the first purchase day in the data to `cut_off`),
     forecast the repeat purchases (and their revenue) of those customers in the rest, compare.
 
     NoModel when the calibration part is too small for a fit, or has no repeat purchase in the
@@ -183,13 +189,7 @@ def holdout_check(
     """
     if not 0 < calibration_share < 1:
         raise ValueError("calibration_share must lie strictly between 0 and 1")
-    first_day = (
-        orders.lazy()
-        .filter(pl.col(date).cast(pl.Date) <= cut_off)
-        .select(pl.col(date).cast(pl.Date).min())
-        .collect()
-        .item()
-    )
+    first_day = first_purchase_day(orders, cut_off=cut_off, customer=customer, date=date, amount=amount)
     if first_day is None or (cut_off - first_day).days < 2:
         return NoModel("holdout check: the history is too short to split.")
     calibration_end = first_day + dt.timedelta(days=round((cut_off - first_day).days * calibration_share))
@@ -212,7 +212,7 @@ def holdout_check(
     actual = int(split["frequency_holdout"].sum())
     if actual == 0:
         return NoModel(f"holdout check: no repeat purchases after {calibration_end} to compare the forecast with.")
-    duration = (cut_off - calibration_end).days / 7
+    duration = (cut_off - calibration_end).days / DAYS_PER_WEEK
     predicted = model.conditional_expected_purchases(duration, frequency, recency, age)
     unconditional = model.expected_purchases(age + duration) - model.expected_purchases(age)
     monetary = split["monetary_value"].to_numpy()
