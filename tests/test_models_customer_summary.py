@@ -9,7 +9,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from navigator.models.customer_summary import calibration_and_holdout, customer_summary, first_purchase_day
+from navigator.models.customer_summary import calibration_and_holdout, customer_summary, split_history
 
 D = dt.date
 
@@ -97,5 +97,13 @@ def test_the_history_starts_at_the_first_purchase_day() -> None:
         orient="row",
     )
     orders = pl.concat([earlier, hand_orders()])
-    assert first_purchase_day(orders, cut_off=D(2026, 1, 31)) == D(2026, 1, 1)
-    assert first_purchase_day(orders, cut_off=D(2025, 12, 31)) is None
+    # 1 Jan to 5 Feb is 35 days; a share of 2/7 ends the calibration after 10 of them
+    split = split_history(orders, observation_end=D(2026, 2, 5), calibration_share=2 / 7)
+    assert split is not None
+    calibration_end, frame = split
+    assert calibration_end == D(2026, 1, 11)
+    direct = calibration_and_holdout(orders, calibration_end=D(2026, 1, 11), observation_end=D(2026, 2, 5))
+    assert frame.equals(direct)
+    assert split_history(orders, observation_end=D(2026, 1, 2), calibration_share=0.5) is None  # 1 day of history
+    with pytest.raises(ValueError, match="calibration_share"):
+        split_history(orders, observation_end=D(2026, 2, 5), calibration_share=1.0)

@@ -65,38 +65,30 @@ def calibration_and_holdout(
     if observation_end <= calibration_end:
         raise ValueError(f"observation_end {observation_end} must come after calibration_end {calibration_end}")
     days = _purchase_days(orders, customer, date, amount).filter(pl.col("day") <= observation_end)
-    calibration = _summarise(days.filter(pl.col("day") <= calibration_end), customer, calibration_end)
-    holdout = (
-        days.filter(pl.col("day") > calibration_end)
-        .group_by(customer)
-        .agg(pl.len().cast(pl.Int64).alias("frequency_holdout"), pl.col("value").sum().alias("revenue_holdout"))
-    )
-    duration = (observation_end - calibration_end).days / DAYS_PER_WEEK
-    return (
-        calibration.join(holdout, on=customer, how="left")
-        .with_columns(
-            pl.col("frequency_holdout").fill_null(0),
-            pl.col("revenue_holdout").fill_null(0.0),
-            pl.lit(duration).alias("duration_holdout"),
-        )
-        .sort(customer)
-        .collect()
-    )
+    return _split(days, customer, calibration_end, observation_end)
 
 
-def first_purchase_day(
+def split_history(
     orders: pl.DataFrame | pl.LazyFrame,
     *,
-    cut_off: dt.date,
+    observation_end: dt.date,
+    calibration_share: float,
     customer: str = "account_id",
     date: str = "date",
     amount: str = "amount",
-) -> dt.date | None:
-    """The earliest purchase day on or before `cut_off` (None without one): where the history
-    starts. A credit or a row with nulls before it does not count."""
-    days = _purchase_days(orders, customer, date, amount).filter(pl.col("day") <= cut_off)
-    first: dt.date | None = days.select(pl.col("day").min()).collect().item()
-    return first
+) -> tuple[dt.date, pl.DataFrame] | None:
+    """`calibration_and_holdout` split at `calibration_share` of the history, which runs from the
+    first purchase day in the orders (a credit or a row with nulls before it does not count) to
+    `observation_end`: (calibration_end, the frame). None when the history spans under 2 days."""
+    if not 0 < calibration_share < 1:
+        raise ValueError("calibration_share must lie strictly between 0 and 1")
+    # the purchase days once, for both the start of the history and the split
+    days = _purchase_days(orders, customer, date, amount).filter(pl.col("day") <= observation_end).collect()
+    first: dt.date | None = days["day"].min()  # type: ignore[assignment]
+    if first is None or (observation_end - first).days < 2:
+        return None
+    calibration_end = first + dt.timedelta(days=round((observation_end - first).days * calibration_share))
+    return calibration_end, _split(days.lazy(), customer, calibration_end, observation_end)
 
 
 def _purchase_days(orders: pl.DataFrame | pl.LazyFrame, customer: str, date: str, amount: str) -> pl.LazyFrame:
@@ -131,3 +123,23 @@ def _summarise(days: pl.LazyFrame, customer: str, cut_off: dt.date) -> pl.LazyFr
         .otherwise(None)
         .alias("monetary_value"),
     ).sort(customer)
+
+
+def _split(days: pl.LazyFrame, customer: str, calibration_end: dt.date, observation_end: dt.date) -> pl.DataFrame:
+    calibration = _summarise(days.filter(pl.col("day") <= calibration_end), customer, calibration_end)
+    holdout = (
+        days.filter(pl.col("day") > calibration_end)
+        .group_by(customer)
+        .agg(pl.len().cast(pl.Int64).alias("frequency_holdout"), pl.col("value").sum().alias("revenue_holdout"))
+    )
+    duration = (observation_end - calibration_end).days / DAYS_PER_WEEK
+    return (
+        calibration.join(holdout, on=customer, how="left")
+        .with_columns(
+            pl.col("frequency_holdout").fill_null(0),
+            pl.col("revenue_holdout").fill_null(0.0),
+            pl.lit(duration).alias("duration_holdout"),
+        )
+        .sort(customer)
+        .collect()
+    )

@@ -28,9 +28,8 @@ from navigator.models.bgnbd import BgNbdFit, fit_bgnbd
 from navigator.models.customer_summary import (
     DAYS_PER_WEEK,
     WEEKS_PER_MONTH,
-    calibration_and_holdout,
     customer_summary,
-    first_purchase_day,
+    split_history,
 )
 from navigator.models.gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from navigator.models.maximum_likelihood import NoModel, distinct_rows
@@ -187,15 +186,17 @@ def holdout_check(
     NoModel when the calibration part is too small for a fit, or has no repeat purchase in the
     holdout to compare with.
     """
-    if not 0 < calibration_share < 1:
-        raise ValueError("calibration_share must lie strictly between 0 and 1")
-    first_day = first_purchase_day(orders, cut_off=cut_off, customer=customer, date=date, amount=amount)
-    if first_day is None or (cut_off - first_day).days < 2:
-        return NoModel("holdout check: the history is too short to split.")
-    calibration_end = first_day + dt.timedelta(days=round((cut_off - first_day).days * calibration_share))
-    split = calibration_and_holdout(
-        orders, calibration_end=calibration_end, observation_end=cut_off, customer=customer, date=date, amount=amount
+    history = split_history(
+        orders,
+        observation_end=cut_off,
+        calibration_share=calibration_share,
+        customer=customer,
+        date=date,
+        amount=amount,
     )
+    if history is None:
+        return NoModel("holdout check: the history is too short to split.")
+    calibration_end, split = history
     frequency = split["frequency"].to_numpy()
     recency = split["recency"].to_numpy()
     age = split["T"].to_numpy()
