@@ -7,6 +7,8 @@ tests/test_import_hygiene.py rightly refuses. Run it in an environment of its ow
     python3 -m venv /tmp/oracle && /tmp/oracle/bin/pip install -e '.[test,oracle]'
     /tmp/oracle/bin/python -m pytest tests/oracle_lifetimes.py
 
+.ci/run does the same in .venv-oracle, so CI runs it on every submission.
+
 The CDNOW sample of Fader, Hardie & Lee (2005a), as lifetimes ships it: 2,357 customers who
 first bought at CDNOW in the first quarter of 1997, with every order to the end of June 1998
 (`CDNOW_sample.txt`: customer, sample id, date, CDs, dollars), and the published calibration
